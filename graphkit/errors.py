@@ -1,0 +1,81 @@
+"""One root error and one class per failure, so the CLI and API can map them once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GraphkitError(Exception):
+    """Root of every error graphkit raises on purpose."""
+
+
+class EntityNotFound(GraphkitError):
+    """An entity id that the store does not hold; carries suggestions from search."""
+
+    def __init__(self, entity_id: str, suggestions: list[str] | None = None) -> None:
+        self.entity_id = entity_id
+        self.suggestions = suggestions or []
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"No entity with id {entity_id!r}.{hint}")
+
+
+class SourceNotFound(GraphkitError):
+    """A source (document) id that the store does not hold."""
+
+    def __init__(self, source_id: str) -> None:
+        self.source_id = source_id
+        super().__init__(f"No source with id {source_id!r}.")
+
+
+class NoPath(GraphkitError):
+    """No influence path joins two entities under the query's filters and bounds."""
+
+
+class InvalidQuery(GraphkitError):
+    """A request that is well-formed but not allowed (e.g. depth above the configured cap)."""
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class BoundExceeded(GraphkitError):
+    """A traversal hit its time or work budget; narrow the query (depth, types, as_of)."""
+
+    def __init__(self, message: str, bound: str) -> None:
+        self.bound = bound
+        super().__init__(message)
+
+
+class BackendUnavailable(GraphkitError):
+    """The storage backend cannot be reached or opened."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in input data: where it is, which field, and what was expected."""
+
+    file: str | None
+    record: str | None
+    field: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.record:
+            where += f" record {self.record}"
+        field = f" field {self.field!r}" if self.field else ""
+        return f"{where}{field}: {self.message}"
+
+
+class InvalidData(GraphkitError):
+    """Input that failed validation; nothing of the batch was written."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        head = "\n".join(f"  - {issue}" for issue in issues[:50])
+        more = f"\n  … and {len(issues) - 50} more" if len(issues) > 50 else ""
+        super().__init__(f"{len(issues)} problem(s) in input; nothing was written:\n{head}{more}")

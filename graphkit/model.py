@@ -1,0 +1,212 @@
+"""The stored facts: entities, relationships, sources and the evidence that ties them.
+
+Frozen pydantic models, checked against the schema table, shared by every backend.
+Dates are *partial* (``2019``, ``2019-04`` or ``2019-04-11``) because sources often are.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from graphkit.schema import Confidence, EntityKind, RelType, hop_strength
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/>#\-]{0,299}$"
+#: Said in errors instead of the pattern itself.
+ID_RULE = "an id of letters, digits and . _ : / - > # (starting with a letter or digit)"
+
+
+def _coerce_partial_date(value: Any) -> Any:
+    """Accept what YAML and JSON produce for dates (date objects, bare years as ints)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        match = _PARTIAL_DATE.match(text)
+        if not match:
+            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        year, month, day = match.groups()
+        try:
+            date(int(year), int(month or 1), int(day or 1))
+        except ValueError as exc:
+            raise ValueError(f"not a real date: {value!r} ({exc})") from None
+        return text
+    raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+
+
+PartialDate = Annotated[str, BeforeValidator(_coerce_partial_date)]
+
+
+def date_floor(value: str) -> date:
+    """Earliest day a partial date can mean.
+
+    >>> date_floor("2019")
+    datetime.date(2019, 1, 1)
+    """
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def date_ceil(value: str) -> date:
+    """Latest day a partial date can mean.
+
+    >>> date_ceil("2020-02")
+    datetime.date(2020, 2, 29)
+    """
+    parts = [int(p) for p in value.split("-")]
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return date(year, month, day)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Scalar = str | int | float | bool | None
+
+
+class Source(_Frozen):
+    """A document that evidence is drawn from."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    date: PartialDate | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
+    kind: str | None = None
+    note: str | None = None
+
+
+class Stance(StrEnum):
+    """Whether a piece of evidence supports the relationship or disputes it."""
+
+    SUPPORTS = "supports"
+    DISPUTES = "disputes"
+
+
+class Evidence(_Frozen):
+    """A short excerpt of a source that supports or disputes one relationship."""
+
+    source: str = Field(pattern=ID_PATTERN)
+    excerpt: str = Field(min_length=1, max_length=2000)
+    stance: Stance = Stance.SUPPORTS
+    locator: str | None = None
+    note: str | None = None
+
+
+class Entity(_Frozen):
+    """An actor, asset, law or place. ``unnamed`` marks an actor the sources describe but
+    do not name (e.g. "Chinese or Hong Kong shareholders"), kept vague on purpose."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: EntityKind
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    description: str | None = None
+    unnamed: bool = False
+    properties: dict[str, Scalar] = Field(default_factory=dict)
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _upper_country(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class Relationship(_Frozen):
+    """A sourced, dated claim that one entity stands in a typed relation to another."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    type: RelType
+    source: str = Field(pattern=ID_PATTERN)
+    target: str = Field(pattern=ID_PATTERN)
+    share: float | None = Field(default=None, ge=0.0, le=1.0)
+    role: str | None = None
+    status: str | None = None
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    confidence: Confidence | Annotated[float, Field(gt=0.0, le=1.0)] = Confidence.REPORTED
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    properties: dict[str, Scalar] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Relationship:
+        if self.source == self.target:
+            raise ValueError("a relationship cannot join an entity to itself")
+        if self.valid_from and self.valid_to and date_floor(self.valid_from) > date_ceil(
+            self.valid_to
+        ):
+            raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
+        if not any(e.stance is Stance.SUPPORTS for e in self.evidence):
+            raise ValueError("needs at least one piece of evidence with stance 'supports'")
+        return self
+
+    @property
+    def strength(self) -> float:
+        """Base hop strength from the schema table (share or constant, times confidence)."""
+        return hop_strength(self.type, self.share, self.confidence)
+
+    @property
+    def undated(self) -> bool:
+        """True when neither end of the validity interval is known."""
+        return self.valid_from is None and self.valid_to is None
+
+    @property
+    def disputed(self) -> bool:
+        """True when any evidence disputes the claim (both sides are kept)."""
+        return any(e.stance is Stance.DISPUTES for e in self.evidence)
+
+    def valid_on(self, day: date) -> bool:
+        """Whether the interval can contain ``day``; open ends count as unbounded."""
+        if self.valid_from and date_floor(self.valid_from) > day:
+            return False
+        return not (self.valid_to and date_ceil(self.valid_to) < day)
+
+
+def relationship_id(rel_type: str, source: str, target: str, key: str | None = None) -> str:
+    """Stable id for a relationship that its file did not name.
+
+    >>> relationship_id("OWNS", "a", "b")
+    'OWNS:a->b'
+    """
+    base = f"{rel_type}:{source}->{target}"
+    return f"{base}#{key}" if key else base
+
+
+class Batch(BaseModel):
+    """A validated set of records written in one all-or-nothing transaction."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: tuple[Source, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+
+
+def known_from(rel: Relationship, sources: dict[str, Source]) -> str | None:
+    """When the claim became known: the date of its earliest dated supporting source."""
+    dates = [
+        s.date
+        for e in rel.evidence
+        if e.stance is Stance.SUPPORTS and (s := sources.get(e.source)) and s.date
+    ]
+    return min(dates, key=date_floor) if dates else None

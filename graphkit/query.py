@@ -1,0 +1,273 @@
+"""Request and result models for every query, shared by both backends, the CLI and the API.
+
+Pure data: no I/O. Results come back in a canonical order (strength, then hop count, then
+relationship ids from the query's anchor outward) so two backends' answers compare with ``==``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graphkit.schema import Confidence, EntityKind, RelType
+
+#: Hard ceiling on traversal depth; settings may lower it, never raise it.
+MAX_DEPTH_LIMIT = 10
+#: Hard ceiling on one page of results.
+MAX_PAGE = 500
+
+ENTITY_EXAMPLE = "rotterdam-port-logistics-data"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+ConfidenceLevel = Confidence | Annotated[float, Field(gt=0.0, le=1.0)]
+
+
+class Filters(_Model):
+    """Which relationships a traversal may use."""
+
+    as_of: date | None = Field(
+        default=None,
+        description="Only relationships valid on this day (default: today). Undated ones "
+        "are kept and flagged.",
+        examples=["2020-01-01"],
+    )
+    known_by: date | None = Field(
+        default=None,
+        description="Only relationships supported by a source dated on or before this day "
+        "(what was known then). Relationships whose sources are undated are kept and flagged.",
+    )
+    types: tuple[RelType, ...] | None = Field(
+        default=None, description="Only these relationship types (default: all that carry "
+        "influence)."
+    )
+    min_confidence: ConfidenceLevel | None = Field(
+        default=None,
+        description="Only relationships at least this certain: confirmed > reported > alleged, "
+        "or a number in (0, 1].",
+    )
+
+
+class ReachRequest(Filters):
+    """Who can reach ``target``: actors with an influence path to it, strongest first."""
+
+    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE])
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+    kinds: tuple[EntityKind, ...] | None = Field(
+        default=None, description="Result kinds (default: actors — companies, people, state "
+        "and party bodies, public bodies, platforms)."
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0)
+
+
+class ExposureRequest(Filters):
+    """What ``source`` can reach: everything downstream of it, strongest first."""
+
+    source: str = Field(min_length=1, examples=["cn-government"])
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+    kinds: tuple[EntityKind, ...] | None = Field(
+        default=None, description="Result kinds (default: all)."
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0)
+
+
+class PathsRequest(Filters):
+    """The ``k`` strongest distinct simple paths from ``source`` to ``target``."""
+
+    source: str = Field(min_length=1, examples=["logink"])
+    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE])
+    k: int = Field(default=5, ge=1, le=50)
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class NeighbourhoodRequest(Filters):
+    """Every relationship within ``depth`` hops of an entity, in any direction and of any
+    type (bans and warnings included)."""
+
+    entity: str = Field(min_length=1, examples=["hikvision"])
+    depth: int = Field(default=1, ge=1, le=3)
+    limit: int = Field(default=200, ge=1, le=MAX_PAGE)
+
+
+class SearchRequest(_Model):
+    """Find entities by name or alias, ignoring case, accents and script."""
+
+    text: str = Field(min_length=1, max_length=200, examples=["rotterdam"])
+    kinds: tuple[EntityKind, ...] | None = None
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+class EntityRef(_Model):
+    """An entity as it appears in results."""
+
+    id: str
+    kind: EntityKind
+    name: str
+    country: str | None = None
+    unnamed: bool = False
+
+
+class EvidenceView(_Model):
+    """One piece of evidence with its source document spelled out."""
+
+    source_id: str
+    title: str
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    language: str | None = None
+    excerpt: str
+    locator: str | None = None
+    stance: str
+
+
+class Hop(_Model):
+    """One relationship on a path, oriented the way influence travels, with its evidence."""
+
+    relationship_id: str
+    type: RelType
+    source: EntityRef = Field(description="The relationship's declared source.")
+    target: EntityRef = Field(description="The relationship's declared target.")
+    influence_from: str = Field(description="Entity id influence travels from on this hop.")
+    influence_to: str
+    strength: float
+    confidence: Confidence | float
+    share: float | None = None
+    role: str | None = None
+    status: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    known_from: str | None = Field(
+        default=None, description="Date of the earliest dated supporting source."
+    )
+    properties: dict[str, Any] = Field(default_factory=dict)
+    undated: bool = False
+    disputed: bool = False
+    active: bool = Field(default=True, description="Valid on the query's as_of day.")
+    evidence: tuple[EvidenceView, ...]
+    explanation: str
+
+
+class Path(_Model):
+    """A chain of hops from an actor to what it reaches; strength is the product of hops."""
+
+    strength: float
+    length: int
+    entities: tuple[EntityRef, ...]
+    hops: tuple[Hop, ...]
+    undated: bool = Field(default=False, description="Some hop has no known dates.")
+    disputed: bool = Field(default=False, description="Some hop has disputing evidence.")
+
+
+class RankedEntity(_Model):
+    """One entity in a reach or exposure answer, with its best path."""
+
+    rank: int
+    entity: EntityRef
+    strength: float
+    hops: int
+    path: Path
+
+
+class ReachResult(_Model):
+    """Who can reach the target, strongest first."""
+
+    target: EntityRef
+    as_of: date
+    known_by: date | None = None
+    total: int
+    offset: int
+    limit: int
+    items: tuple[RankedEntity, ...]
+
+
+class ExposureResult(_Model):
+    """What the source can reach, strongest first."""
+
+    source: EntityRef
+    as_of: date
+    known_by: date | None = None
+    total: int
+    offset: int
+    limit: int
+    items: tuple[RankedEntity, ...]
+
+
+class PathsResult(_Model):
+    """The strongest distinct paths between two entities."""
+
+    source: EntityRef
+    target: EntityRef
+    as_of: date
+    known_by: date | None = None
+    paths: tuple[Path, ...]
+
+
+class NeighbourhoodResult(_Model):
+    """An entity's surroundings: entities and every relationship among them."""
+
+    center: EntityRef
+    as_of: date
+    entities: tuple[EntityRef, ...]
+    relationships: tuple[Hop, ...]
+    truncated: bool = Field(default=False, description="More relationships than `limit`.")
+
+
+class SearchHit(_Model):
+    """One entity matching a search, with the name or alias that matched."""
+
+    entity: EntityRef
+    score: float
+    matched: str
+
+
+class SearchResult(_Model):
+    """Entities matching a search text, best first."""
+
+    text: str
+    total: int
+    offset: int
+    limit: int
+    items: tuple[SearchHit, ...]
+
+
+class EntityDetail(_Model):
+    """Everything stored about one entity, with its relationship count."""
+
+    entity: EntityRef
+    aliases: tuple[str, ...]
+    identifiers: dict[str, str]
+    description: str | None
+    properties: dict[str, Any]
+    relationship_count: int
+
+
+class IngestSummary(_Model):
+    """What one all-or-nothing batch changed."""
+
+    created: dict[str, int]
+    updated: dict[str, int]
+    unchanged: dict[str, int]
+
+
+class StoreStats(_Model):
+    """Counts of what the store holds."""
+
+    backend: str
+    entities: int
+    relationships: int
+    sources: int

@@ -1,0 +1,253 @@
+"""The one source of meaning: entity kinds, relationship types and how influence flows.
+
+Everything else — validation, traversal, the Neo4j allow-list, explanations and the
+schema docs — reads the tables in this module instead of branching on type names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EntityKind(StrEnum):
+    """What an entity is; also the Neo4j label allow-list."""
+
+    COMPANY = "Company"
+    PERSON = "Person"
+    STATE_BODY = "StateBody"
+    PARTY_ORGANISATION = "PartyOrganisation"
+    PUBLIC_BODY = "PublicBody"
+    PORT = "Port"
+    TERMINAL = "Terminal"
+    PLATFORM = "Platform"
+    DATA_ASSET = "DataAsset"
+    INFRASTRUCTURE = "Infrastructure"
+    LAW = "Law"
+    POLICY = "Policy"
+    LOCATION = "Location"
+
+
+class RelType(StrEnum):
+    """Relationship types; also the Neo4j relationship-type allow-list."""
+
+    OWNS = "OWNS"
+    HOLDS_STAKE_IN = "HOLDS_STAKE_IN"
+    CONTROLS = "CONTROLS"
+    SUBSIDIARY_OF = "SUBSIDIARY_OF"
+    HAS_PARTY_COMMITTEE = "HAS_PARTY_COMMITTEE"
+    HOLDS_POSITION = "HOLDS_POSITION"
+    MEMBER_OF = "MEMBER_OF"
+    OPERATES = "OPERATES"
+    AGREEMENT_WITH = "AGREEMENT_WITH"
+    SUPPLIES = "SUPPLIES"
+    DEPLOYED_AT = "DEPLOYED_AT"
+    SUBJECT_TO = "SUBJECT_TO"
+    OBLIGES = "OBLIGES"
+    EMPOWERS = "EMPOWERS"
+    ISSUED_BY = "ISSUED_BY"
+    HAS_ACCESS_TO = "HAS_ACCESS_TO"
+    HOSTS = "HOSTS"
+    ROUTES_DATA_VIA = "ROUTES_DATA_VIA"
+    LOCATED_IN = "LOCATED_IN"
+    BANS = "BANS"
+    RESTRICTS = "RESTRICTS"
+    ADVISES_AGAINST = "ADVISES_AGAINST"
+    SUCCEEDS = "SUCCEEDS"
+
+
+class Flow(StrEnum):
+    """Direction in which influence or access travels along a declared relationship.
+
+    ``forward``: from the relationship's source to its target (an owner reaches what it owns).
+    ``reverse``: from target to source (a parent reaches its subsidiary).
+    ``both``: either way (an agreement is a channel in both directions).
+    ``none``: a fact that carries no influence (a ban, a warning) — shown, never traversed.
+    """
+
+    FORWARD = "forward"
+    REVERSE = "reverse"
+    BOTH = "both"
+    NONE = "none"
+
+
+class Confidence(StrEnum):
+    """How well a relationship is established by its sources."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    ALLEGED = "alleged"
+
+
+#: Multiplier applied to a hop's base strength when its type scales by confidence.
+CONFIDENCE_FACTOR: dict[Confidence, float] = {
+    Confidence.CONFIRMED: 1.0,
+    Confidence.REPORTED: 0.8,
+    Confidence.ALLEGED: 0.5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    """How a hop's base strength (0–1] is derived before the confidence factor.
+
+    ``share=True`` takes the relationship's ``share`` property and falls back to ``value``
+    when the share is not known; otherwise ``value`` is a constant for the type.
+    """
+
+    value: float
+    share: bool = False
+    by_confidence: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RelSpec:
+    """One row of the relationship table."""
+
+    type: RelType
+    sources: frozenset[EntityKind]
+    targets: frozenset[EntityKind]
+    flow: Flow
+    strength: Strength
+    #: Plain-language phrase: "{source} <verb> {target}", used in explanations.
+    phrase: str
+    description: str
+
+
+K = EntityKind
+PEOPLE = frozenset({K.PERSON})
+ORGS = frozenset({K.COMPANY, K.STATE_BODY, K.PARTY_ORGANISATION, K.PUBLIC_BODY})
+ACTOR_KINDS = ORGS | PEOPLE | {K.PLATFORM}
+ASSETS = frozenset({K.PORT, K.TERMINAL, K.PLATFORM, K.DATA_ASSET, K.INFRASTRUCTURE})
+NORMS = frozenset({K.LAW, K.POLICY})
+PLACES = frozenset({K.LOCATION, K.PORT, K.TERMINAL, K.INFRASTRUCTURE})
+ANY = frozenset(EntityKind)
+
+#: Default result kinds for ``reach``: those that can act on what they reach.
+REACH_ACTOR_KINDS: frozenset[EntityKind] = frozenset(ACTOR_KINDS)
+
+_F, _R, _B, _N = Flow.FORWARD, Flow.REVERSE, Flow.BOTH, Flow.NONE
+
+RELATIONSHIPS: dict[RelType, RelSpec] = {
+    spec.type: spec
+    for spec in (
+        RelSpec(RelType.OWNS, ORGS | PEOPLE, ORGS | ASSETS, _F, Strength(0.5, share=True),
+                "{source} owns {target}", "Ownership; `share` (0–1) sets the strength."),
+        RelSpec(RelType.HOLDS_STAKE_IN, ORGS | PEOPLE, ORGS | ASSETS, _F,
+                Strength(0.3, share=True), "{source} holds a stake in {target}",
+                "A shareholding or stake of known or unknown size; `share` when known."),
+        RelSpec(RelType.CONTROLS, ORGS | PEOPLE, ORGS | ASSETS, _F, Strength(0.9),
+                "{source} controls {target}",
+                "Control other than by shares: state enterprise, founder, statute."),
+        RelSpec(RelType.SUBSIDIARY_OF, ORGS | ASSETS, ORGS, _R, Strength(0.9),
+                "{source} is a subsidiary of {target}",
+                "Group membership; the parent reaches the subsidiary."),
+        RelSpec(RelType.HAS_PARTY_COMMITTEE, ORGS, frozenset({K.PARTY_ORGANISATION}), _R,
+                Strength(0.6), "{source} has a party committee of {target}",
+                "A party cell inside an organisation; the party reaches the organisation."),
+        RelSpec(RelType.HOLDS_POSITION, PEOPLE, ORGS | NORMS, _F, Strength(0.7),
+                "{source} holds a position at {target}",
+                "An office or leading role (`role`); the office holder reaches the body."),
+        RelSpec(RelType.MEMBER_OF, PEOPLE | ORGS, ORGS, _R, Strength(0.5),
+                "{source} is a member of {target}",
+                "Membership; the body's discipline reaches its member."),
+        RelSpec(RelType.OPERATES, ORGS | {K.PLATFORM}, ASSETS | {K.LOCATION}, _F, Strength(0.9),
+                "{source} operates {target}", "Runs a port, terminal, platform or system."),
+        RelSpec(RelType.AGREEMENT_WITH, ORGS | ASSETS, ORGS | ASSETS, _B, Strength(0.5),
+                "{source} has an agreement with {target}",
+                "A cooperation or data agreement; a channel both ways."),
+        RelSpec(RelType.SUPPLIES, ORGS, ORGS | ASSETS, _F, Strength(0.4),
+                "{source} supplies {target}",
+                "A supplier relationship; the supplier's products sit inside the customer."),
+        RelSpec(RelType.DEPLOYED_AT, ORGS | {K.PLATFORM}, ORGS | ASSETS | {K.LOCATION}, _F,
+                Strength(0.5), "equipment of {source} is deployed at {target}",
+                "Equipment or software of the source in use at the target (`count` when given)."),
+        RelSpec(RelType.SUBJECT_TO, ORGS | PEOPLE | ASSETS, NORMS | ORGS | {K.LOCATION}, _R,
+                Strength(0.6), "{source} is subject to {target}",
+                "Jurisdiction or law that applies to the source; it reaches the source."),
+        RelSpec(RelType.OBLIGES, NORMS, ORGS | PEOPLE | ASSETS, _F, Strength(0.7),
+                "{source} obliges {target} to cooperate",
+                "A legal duty, e.g. to cooperate with intelligence services."),
+        RelSpec(RelType.EMPOWERS, NORMS, ORGS, _R, Strength(0.9),
+                "{source} gives powers to {target}",
+                "A law grants powers to a body; the body wields the law."),
+        RelSpec(RelType.ISSUED_BY, NORMS, ORGS, _R, Strength(0.9),
+                "{source} was issued by {target}", "The author of a law or policy."),
+        RelSpec(RelType.HAS_ACCESS_TO, ORGS | PEOPLE | ASSETS, ASSETS | {K.LOCATION}, _F,
+                Strength(0.8), "{source} has access to {target}",
+                "Access to data, systems or secured areas."),
+        RelSpec(RelType.HOSTS, ASSETS | ORGS, frozenset({K.DATA_ASSET}), _F, Strength(0.8),
+                "{source} hosts {target}", "Data stored or processed on the source."),
+        RelSpec(RelType.ROUTES_DATA_VIA, frozenset({K.DATA_ASSET}), ASSETS | {K.LOCATION}, _R,
+                Strength(0.7), "{source} is routed via {target}",
+                "Data passing through infrastructure; whoever holds it can read it."),
+        RelSpec(RelType.LOCATED_IN, ASSETS | ORGS, PLACES, _N, Strength(1.0, by_confidence=False),
+                "{source} is located in {target}", "Where something is; carries no influence."),
+        RelSpec(RelType.BANS, ORGS, ANY, _N, Strength(1.0, by_confidence=False),
+                "{source} bans {target}", "A counter-measure: use prohibited."),
+        RelSpec(RelType.RESTRICTS, ORGS | NORMS, ANY, _N, Strength(1.0, by_confidence=False),
+                "{source} restricts {target}", "A counter-measure short of a ban."),
+        RelSpec(RelType.ADVISES_AGAINST, ORGS | PEOPLE, ANY, _N,
+                Strength(1.0, by_confidence=False), "{source} advises against {target}",
+                "A warning or advice not to use something."),
+        RelSpec(RelType.SUCCEEDS, NORMS, NORMS, _N, Strength(1.0, by_confidence=False),
+                "{source} succeeds {target}", "A policy or law that replaces another."),
+    )
+}
+
+assert set(RELATIONSHIPS) == set(RelType), "every relationship type needs a row"
+
+#: Types that carry influence and so take part in reach, exposure and paths.
+TRAVERSABLE: frozenset[RelType] = frozenset(
+    t for t, spec in RELATIONSHIPS.items() if spec.flow is not Flow.NONE
+)
+
+
+def confidence_factor(confidence: Confidence | float) -> float:
+    """Map a categorical or numeric confidence to a multiplier in (0, 1].
+
+    >>> confidence_factor(Confidence.REPORTED)
+    0.8
+    >>> confidence_factor(0.3)
+    0.3
+    """
+    if isinstance(confidence, Confidence):
+        return CONFIDENCE_FACTOR[confidence]
+    return float(confidence)
+
+
+def confidence_rank(confidence: Confidence | float) -> float:
+    """A comparable number for ``min_confidence`` filters (the same scale as the factor)."""
+    return confidence_factor(confidence)
+
+
+def hop_strength(rel_type: RelType, share: float | None, confidence: Confidence | float) -> float:
+    """Strength of one hop: the type's base (or the share) times the confidence factor.
+
+    >>> hop_strength(RelType.OWNS, 0.6, Confidence.CONFIRMED)
+    0.6
+    >>> round(hop_strength(RelType.AGREEMENT_WITH, None, Confidence.REPORTED), 3)
+    0.4
+    """
+    rule = RELATIONSHIPS[rel_type].strength
+    base = share if (rule.share and share is not None) else rule.value
+    if rule.by_confidence:
+        base *= confidence_factor(confidence)
+    return base
+
+
+def influence_arcs(rel_type: RelType, source: str, target: str) -> list[tuple[str, str]]:
+    """The (from, to) arcs along which influence travels for one declared relationship.
+
+    >>> influence_arcs(RelType.SUBSIDIARY_OF, "sub", "parent")
+    [('parent', 'sub')]
+    >>> influence_arcs(RelType.BANS, "gov", "app")
+    []
+    """
+    flow = RELATIONSHIPS[rel_type].flow
+    arcs: list[tuple[str, str]] = []
+    if flow in (Flow.FORWARD, Flow.BOTH):
+        arcs.append((source, target))
+    if flow in (Flow.REVERSE, Flow.BOTH):
+        arcs.append((target, source))
+    return arcs

@@ -1,0 +1,218 @@
+"""Meaning shared by every backend: filters, plain-language explanations and result views.
+
+Backends find paths (as relationship ids); this module turns them into evidence-carrying
+answers, so the wording, flags and order cannot drift between engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from graphkit.model import (
+    Entity,
+    Relationship,
+    Source,
+    Stance,
+    date_ceil,
+    date_floor,
+    known_from,
+)
+from graphkit.query import EntityRef, EvidenceView, Filters, Hop, Path, RankedEntity
+from graphkit.schema import (
+    RELATIONSHIPS,
+    TRAVERSABLE,
+    Confidence,
+    RelType,
+    confidence_rank,
+    influence_arcs,
+)
+from graphkit.traversal import strength_key
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFilters:
+    """Filters with defaults filled in (today's date, the traversable types)."""
+
+    as_of: date
+    known_by: date | None
+    types: frozenset[RelType]
+    min_confidence: float | None
+
+    @classmethod
+    def from_request(cls, req: Filters, today: date | None = None) -> ResolvedFilters:
+        """Fill defaults: ``as_of`` today, all influence-carrying types."""
+        types = frozenset(req.types) & TRAVERSABLE if req.types else TRAVERSABLE
+        min_conf = None if req.min_confidence is None else confidence_rank(req.min_confidence)
+        return cls(
+            as_of=req.as_of or today or date.today(),
+            known_by=req.known_by,
+            types=types,
+            min_confidence=min_conf,
+        )
+
+
+def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool:
+    """Whether a relationship may be used under the filters.
+
+    Undated relationships pass the as-of test (and are flagged in results); so do ones whose
+    sources are undated under ``known_by``.
+    """
+    if rel.type not in f.types:
+        return False
+    if not rel.valid_on(f.as_of):
+        return False
+    if f.min_confidence is not None and confidence_rank(rel.confidence) < f.min_confidence:
+        return False
+    return not (f.known_by is not None and known is not None and date_floor(known) > f.known_by)
+
+
+def entity_ref(entity: Entity) -> EntityRef:
+    """The short form of an entity used inside results."""
+    return EntityRef(id=entity.id, kind=entity.kind, name=entity.name,
+                     country=entity.country, unnamed=entity.unnamed)
+
+
+def _period(rel: Relationship) -> str:
+    if rel.undated:
+        return "dates unknown"
+    return f"{rel.valid_from or '…'}–{rel.valid_to or '…'}"
+
+
+def _cite(source: Source | None, fallback: str) -> str:
+    if source is None:
+        return fallback
+    return f"“{source.title}”" + (f" ({source.date})" if source.date else " (undated)")
+
+
+_VERB = {Confidence.CONFIRMED: "confirmed", Confidence.REPORTED: "reported",
+         Confidence.ALLEGED: "alleged"}
+
+
+def explain(rel: Relationship, entities: Mapping[str, Entity], sources: Mapping[str, Source]
+            ) -> str:
+    """One plain-language sentence for a relationship, generated from the schema table.
+
+    Example:
+        >>> from graphkit.model import Evidence
+        >>> rel = Relationship(id="r", type="AGREEMENT_WITH", source="l", target="p",
+        ...                    valid_from="2019", evidence=[Evidence(source="s", excerpt="x")])
+        >>> ents = {"l": Entity(id="l", kind="Platform", name="LOGINK"),
+        ...         "p": Entity(id="p", kind="PublicBody", name="Port of Rotterdam")}
+        >>> explain(rel, ents, {"s": Source(id="s", title="Note", date="2025-11-30")})
+        'LOGINK has an agreement with Port of Rotterdam (2019–…), reported by “Note” (2025-11-30).'
+    """
+    spec = RELATIONSHIPS[rel.type]
+    text = spec.phrase.format(source=entities[rel.source].name, target=entities[rel.target].name)
+    extras = []
+    if rel.share is not None:
+        extras.append(f"{rel.share:.0%}")
+    if rel.role:
+        extras.append(f"as {rel.role}")
+    if rel.status:
+        extras.append(rel.status)
+    if extras:
+        text += " — " + ", ".join(extras)
+    text += f" ({_period(rel)})"
+    supports = [e for e in rel.evidence if e.stance is Stance.SUPPORTS]
+    disputes = [e for e in rel.evidence if e.stance is Stance.DISPUTES]
+    verb = (_VERB[rel.confidence] if isinstance(rel.confidence, Confidence)
+            else f"reported (confidence {rel.confidence:g})")
+    text += f", {verb} by " + _cite(sources.get(supports[0].source), supports[0].source)
+    if disputes:
+        text += "; disputed by " + _cite(sources.get(disputes[0].source), disputes[0].source)
+    text = text[0].upper() + text[1:]
+    return text + "."
+
+
+def evidence_views(rel: Relationship, sources: Mapping[str, Source]) -> tuple[EvidenceView, ...]:
+    """Evidence with each source document spelled out."""
+    views = []
+    for ev in rel.evidence:
+        src = sources.get(ev.source)
+        views.append(EvidenceView(
+            source_id=ev.source,
+            title=src.title if src else ev.source,
+            publisher=src.publisher if src else None,
+            date=src.date if src else None,
+            url=src.url if src else None,
+            language=src.language if src else None,
+            excerpt=ev.excerpt,
+            locator=ev.locator,
+            stance=ev.stance.value,
+        ))
+    return tuple(views)
+
+
+def hop_view(rel: Relationship, influence_from: str, entities: Mapping[str, Entity],
+             sources: Mapping[str, Source], as_of: date) -> Hop:
+    """A relationship as a hop: oriented, explained, with evidence and flags."""
+    arcs = influence_arcs(rel.type, rel.source, rel.target)
+    to = next((h for t, h in arcs if t == influence_from),
+              rel.target if influence_from == rel.source else rel.source)
+    return Hop(
+        relationship_id=rel.id,
+        type=rel.type,
+        source=entity_ref(entities[rel.source]),
+        target=entity_ref(entities[rel.target]),
+        influence_from=influence_from,
+        influence_to=to,
+        strength=rel.strength,
+        confidence=rel.confidence,
+        share=rel.share,
+        role=rel.role,
+        status=rel.status,
+        valid_from=rel.valid_from,
+        valid_to=rel.valid_to,
+        known_from=known_from(rel, sources),
+        properties=dict(rel.properties),
+        undated=rel.undated,
+        disputed=rel.disputed,
+        active=rel.valid_on(as_of),
+        evidence=evidence_views(rel, sources),
+        explanation=explain(rel, entities, sources),
+    )
+
+
+def path_view(start: str, rel_ids: Sequence[str], rels: Mapping[str, Relationship],
+              entities: Mapping[str, Entity], sources: Mapping[str, Source], as_of: date) -> Path:
+    """A path from ``start`` following ``rel_ids`` in influence order."""
+    hops: list[Hop] = []
+    node = start
+    strength = 1.0
+    for rid in rel_ids:
+        hop = hop_view(rels[rid], node, entities, sources, as_of)
+        hops.append(hop)
+        strength *= hop.strength
+        node = hop.influence_to
+    chain = [start] + [h.influence_to for h in hops]
+    return Path(
+        strength=strength,
+        length=len(hops),
+        entities=tuple(entity_ref(entities[e]) for e in chain),
+        hops=tuple(hops),
+        undated=any(h.undated for h in hops),
+        disputed=any(h.disputed for h in hops),
+    )
+
+
+def ids_on(paths: Iterable[Sequence[str]]) -> set[str]:
+    """All relationship ids on some paths."""
+    return {rid for p in paths for rid in p}
+
+
+def entity_ids_of(rels: Iterable[Relationship]) -> set[str]:
+    """Both endpoints of some relationships."""
+    return {e for r in rels for e in (r.source, r.target)}
+
+
+def rank(items: Iterable[tuple[Entity, Path]], start: int = 1) -> list[RankedEntity]:
+    """Canonical order for reach and exposure: strongest, fewest hops, then entity id."""
+    ordered = sorted(items, key=lambda it: (-strength_key(it[1].strength), it[1].length,
+                                            it[0].id))
+    return [
+        RankedEntity(rank=start + i, entity=entity_ref(ent), strength=path.strength,
+                     hops=path.length, path=path)
+        for i, (ent, path) in enumerate(ordered)
+    ]

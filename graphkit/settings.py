@@ -1,0 +1,43 @@
+"""All configuration, read from the environment in one place (``GRAPHKIT_*``, ``NEO4J_*``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graphkit.query import MAX_DEPTH_LIMIT
+
+
+class Settings(BaseSettings):
+    """Runtime settings; every field can be set as ``GRAPHKIT_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="GRAPHKIT_", extra="ignore")
+
+    backend: Literal["embedded", "neo4j"] = "embedded"
+    store: Path = Field(default=Path("graphkit.db"),
+                        description="SQLite file of the embedded store.")
+    max_depth: int = Field(default=8, ge=1, le=MAX_DEPTH_LIMIT,
+                           description="Deepest traversal a request may ask for.")
+    time_budget: float = Field(default=10.0, gt=0,
+                               description="Seconds one traversal may run before it is stopped.")
+    max_expansions: int = Field(default=2_000_000, ge=1000,
+                                description="Most arcs one path search may expand.")
+
+    neo4j_uri: str = Field(default="bolt://127.0.0.1:7687",
+                           validation_alias=AliasChoices("NEO4J_URI", "GRAPHKIT_NEO4J_URI"))
+    neo4j_user: str = Field(default="neo4j",
+                            validation_alias=AliasChoices("NEO4J_USER", "GRAPHKIT_NEO4J_USER"))
+    neo4j_password: str = Field(default="", validation_alias=AliasChoices(
+        "NEO4J_PASSWORD", "GRAPHKIT_NEO4J_PASSWORD"))
+    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices(
+        "NEO4J_DATABASE", "GRAPHKIT_NEO4J_DATABASE"))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,106 @@
+"""The contract every storage backend fulfils.
+
+Backends provide durable writes, lookups by id and the traversal primitives (which return
+paths as relationship ids); :mod:`graphkit.engine` turns those into ranked, explained answers,
+so scoring and wording are written once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from graphkit.model import Batch, Entity, Relationship, Source
+from graphkit.query import IngestSummary, StoreStats
+from graphkit.schema import EntityKind
+from graphkit.semantics import ResolvedFilters
+
+#: node id → (path strength, relationship ids from the anchor outward)
+BestPaths = dict[str, tuple[float, tuple[str, ...]]]
+
+
+class GraphStore(ABC):
+    """A durable graph of entities, relationships and sources."""
+
+    backend: str = "abstract"
+
+    # ------------------------------------------------------------------ writes
+    @abstractmethod
+    def write(self, batch: Batch) -> IngestSummary:
+        """Upsert a validated batch in one transaction: all of it or none of it.
+
+        Upserts are keyed on stable ids, so writing the same batch twice changes nothing.
+        Endpoints and cited sources must exist in the batch or the store.
+
+        Raises:
+            InvalidData: a relationship refers to something that does not exist.
+        """
+
+    # ------------------------------------------------------------------ lookups
+    @abstractmethod
+    def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
+        """Kinds of the given entity ids that exist (validation needs only this)."""
+
+    @abstractmethod
+    def source_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of the given source ids that exist."""
+
+    @abstractmethod
+    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        """Entities by id; missing ids are absent from the result."""
+
+    @abstractmethod
+    def relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
+        """Relationships by id; missing ids are absent from the result."""
+
+    @abstractmethod
+    def sources(self, ids: Iterable[str]) -> dict[str, Source]:
+        """Sources by id; missing ids are absent from the result."""
+
+    @abstractmethod
+    def incident(self, ids: Iterable[str], limit: int) -> list[Relationship]:
+        """Relationships of any type touching the given entities, ordered by id, at most
+        ``limit`` (neighbourhood views show bans and warnings too)."""
+
+    @abstractmethod
+    def relationship_count(self, entity_id: str) -> int:
+        """How many relationships touch an entity."""
+
+    @abstractmethod
+    def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
+        """Entities whose normalised name or alias contains every token (a superset of
+        the final hits; scoring happens above the store)."""
+
+    # ------------------------------------------------------------------ traversal
+    @abstractmethod
+    def best_paths(self, anchor: str, *, inbound: bool, max_depth: int, min_strength: float,
+                   filters: ResolvedFilters, time_budget: float) -> BestPaths:
+        """The best influence path between ``anchor`` and every node within ``max_depth``.
+
+        ``inbound=True`` finds who reaches the anchor; ``False`` what the anchor reaches.
+        Ties follow :func:`graphkit.traversal.path_key`.
+
+        Raises:
+            BoundExceeded: the traversal ran past ``time_budget``.
+        """
+
+    @abstractmethod
+    def k_paths(self, source: str, target: str, *, k: int, max_depth: int, min_strength: float,
+                filters: ResolvedFilters, time_budget: float
+                ) -> list[tuple[float, tuple[str, ...]]]:
+        """The ``k`` best simple paths from source to target, in canonical order."""
+
+    # ------------------------------------------------------------------ admin
+    @abstractmethod
+    def stats(self) -> StoreStats:
+        """Counts of entities, relationships and sources."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

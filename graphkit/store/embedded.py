@@ -1,0 +1,362 @@
+"""The default backend: one SQLite file (WAL, ACID) plus an in-memory traversal index.
+
+SQLite holds every record as canonical JSON beside the few columns traversal needs; the
+index (influence arcs and filter facts, no evidence) is rebuilt from those columns after
+each write, so a new user gets answers with no database server installed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from graphkit.errors import BackendUnavailable, InvalidData, Issue
+from graphkit.model import (
+    Batch,
+    Entity,
+    Relationship,
+    Source,
+    date_ceil,
+    date_floor,
+    known_from,
+)
+from graphkit.query import IngestSummary, StoreStats
+from graphkit.schema import EntityKind, RelType, confidence_rank, influence_arcs
+from graphkit.semantics import ResolvedFilters
+from graphkit.store.base import BestPaths, GraphStore
+from graphkit.text import normalise
+from graphkit.traversal import Arc, ArcFilter, best_paths, k_best_paths
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, search TEXT NOT NULL,
+    body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS relationships (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL,
+    source_id TEXT NOT NULL REFERENCES entities(id),
+    target_id TEXT NOT NULL REFERENCES entities(id),
+    strength REAL NOT NULL, valid_from TEXT, valid_to TEXT, confidence REAL NOT NULL,
+    known_from TEXT, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS relationships_source ON relationships(source_id);
+CREATE INDEX IF NOT EXISTS relationships_target ON relationships(target_id);
+CREATE TABLE IF NOT EXISTS citations (
+    relationship_id TEXT NOT NULL REFERENCES relationships(id),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (relationship_id, source_id));
+CREATE INDEX IF NOT EXISTS citations_source ON citations(source_id);
+"""
+
+_CHUNK = 500
+M = TypeVar("M", bound=BaseModel)
+
+
+def _canonical(obj: BaseModel) -> str:
+    return json.dumps(obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                      ensure_ascii=False)
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What a filter needs to know about a relationship, as cheap comparables."""
+
+    type: RelType
+    lo: date | None
+    hi: date | None
+    confidence: float
+    known: date | None
+
+
+@dataclass
+class _Index:
+    """Influence arcs in both directions plus per-relationship filter facts."""
+
+    out: dict[str, list[Arc]] = field(default_factory=lambda: defaultdict(list))
+    into: dict[str, list[Arc]] = field(default_factory=lambda: defaultdict(list))
+    facts: dict[str, _Facts] = field(default_factory=dict)
+    names: list[tuple[str, str]] = field(default_factory=list)
+
+    def arcs_from(self, node: str) -> Sequence[Arc]:
+        return self.out.get(node, ())
+
+    def arcs_into(self, node: str) -> Sequence[Arc]:
+        return self.into.get(node, ())
+
+    def filter(self, f: ResolvedFilters) -> ArcFilter:
+        facts = self.facts
+        day = f.as_of
+
+        def allowed(arc: Arc) -> bool:
+            x = facts[arc.rel_id]
+            return (x.type in f.types
+                    and (x.lo is None or x.lo <= day) and (x.hi is None or x.hi >= day)
+                    and (f.min_confidence is None or x.confidence >= f.min_confidence)
+                    and (f.known_by is None or x.known is None or x.known <= f.known_by))
+
+        return allowed
+
+
+class EmbeddedStore(GraphStore):
+    """SQLite-backed store; safe to share between threads (one lock around the connection).
+
+    Example:
+        >>> store = EmbeddedStore(":memory:")
+        >>> store.stats().entities
+        0
+    """
+
+    backend = "embedded"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys=ON")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_DDL)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                             (SCHEMA_VERSION,))
+        except sqlite3.Error as exc:
+            raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._index: _Index | None = None
+
+    # ------------------------------------------------------------------ writes
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._index = None
+
+    def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk)
+            found.update(rows.fetchall())
+        return found
+
+    def write(self, batch: Batch) -> IngestSummary:
+        counts: dict[str, dict[str, int]] = {"created": {}, "updated": {}, "unchanged": {}}
+        try:
+            with self._transaction() as db:
+                sources = {s.id: s for s in batch.sources}
+                stored = self._existing("sources", list(sources))
+                self._upsert(db, "sources", batch.sources, stored, counts,
+                             "INSERT INTO sources (id, body) VALUES (?, ?) "
+                             "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
+                             lambda s, body: (s.id, body))
+                self._upsert(db, "entities", batch.entities,
+                             self._existing("entities", [e.id for e in batch.entities]), counts,
+                             "INSERT INTO entities (id, kind, name, search, body) "
+                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                             "kind=excluded.kind, name=excluded.name, search=excluded.search, "
+                             "body=excluded.body",
+                             lambda e, body: (e.id, e.kind.value, e.name, _search_text(e), body))
+                cited = {ev.source for r in batch.relationships for ev in r.evidence}
+                all_sources = sources | self._load("sources", Source, set(cited) - set(sources))
+                rels = batch.relationships
+                self._upsert(db, "relationships", rels,
+                             self._existing("relationships", [r.id for r in rels]), counts,
+                             "INSERT INTO relationships (id, type, source_id, target_id, "
+                             "strength, valid_from, valid_to, confidence, known_from, body) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                             "SET type=excluded.type, source_id=excluded.source_id, "
+                             "target_id=excluded.target_id, strength=excluded.strength, "
+                             "valid_from=excluded.valid_from, valid_to=excluded.valid_to, "
+                             "confidence=excluded.confidence, known_from=excluded.known_from, "
+                             "body=excluded.body",
+                             lambda r, body: _rel_row(r, body, all_sources))
+                for chunk in _chunks([r.id for r in rels]):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
+                db.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?)",
+                               [(r.id, ev.source) for r in rels for ev in r.evidence])
+        except sqlite3.IntegrityError as exc:
+            raise InvalidData([Issue(file=None, record=None, field=None,
+                                     message=f"store refused the batch: {exc}")]) from exc
+        return IngestSummary(**counts)
+
+    @staticmethod
+    def _upsert(db: sqlite3.Connection, table: str, objs: Sequence[Any], stored: dict[str, str],
+                counts: dict[str, dict[str, int]], sql: str, row: Any) -> None:
+        rows = []
+        for key in ("created", "updated", "unchanged"):
+            counts[key].setdefault(table, 0)
+        for obj in objs:
+            body = _canonical(obj)
+            before = stored.get(obj.id)
+            if before == body:
+                counts["unchanged"][table] += 1
+                continue
+            counts["created" if before is None else "updated"][table] += 1
+            rows.append(row(obj, body))
+        db.executemany(sql, rows)
+
+    # ------------------------------------------------------------------ lookups
+    def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
+        out: dict[str, M] = {}
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})",
+                                        chunk).fetchall()
+                out.update((i, model.model_validate_json(body)) for i, body in rows)
+        return out
+
+    def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
+        out: dict[str, EntityKind] = {}
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT id, kind FROM entities WHERE id IN ({marks})",
+                                        chunk)
+                out.update((i, EntityKind(k)) for i, k in rows)
+        return out
+
+    def source_ids(self, ids: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT id FROM sources WHERE id IN ({marks})", chunk)
+                out.update(i for (i,) in rows)
+        return out
+
+    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        return self._load("entities", Entity, ids)
+
+    def relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
+        return self._load("relationships", Relationship, ids)
+
+    def sources(self, ids: Iterable[str]) -> dict[str, Source]:
+        return self._load("sources", Source, ids)
+
+    def incident(self, ids: Iterable[str], limit: int) -> list[Relationship]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT id, body FROM relationships WHERE source_id IN ({marks}) "
+                    f"UNION SELECT id, body FROM relationships WHERE target_id IN ({marks}) "
+                    "ORDER BY id LIMIT ?", [*chunk, *chunk, limit])
+                found.update(rows.fetchall())
+        return [Relationship.model_validate_json(found[i]) for i in sorted(found)[:limit]]
+
+    def relationship_count(self, entity_id: str) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM relationships WHERE source_id = ? OR target_id = ?",
+                (entity_id, entity_id)).fetchone()
+        return int(row[0])
+
+    def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
+        index = self._ensure_index()
+        ids = [eid for eid, text in index.names if all(t in text for t in tokens)]
+        return list(self.entities(ids[:limit]).values())
+
+    # ------------------------------------------------------------------ traversal
+    def _ensure_index(self) -> _Index:
+        with self._lock:
+            if self._index is None:
+                self._index = self._build_index()
+            return self._index
+
+    def _build_index(self) -> _Index:
+        index = _Index()
+        rows = self._db.execute(
+            "SELECT id, type, source_id, target_id, strength, valid_from, valid_to, "
+            "confidence, known_from FROM relationships ORDER BY id")
+        for rid, rtype, src, tgt, strength, lo, hi, conf, known in rows:
+            rel_type = RelType(rtype)
+            index.facts[rid] = _Facts(rel_type, date.fromisoformat(lo) if lo else None,
+                                      date.fromisoformat(hi) if hi else None, conf,
+                                      date.fromisoformat(known) if known else None)
+            for tail, head in influence_arcs(rel_type, src, tgt):
+                arc = Arc(tail, head, rid, strength)
+                index.out[tail].append(arc)
+                index.into[head].append(arc)
+        index.names = list(self._db.execute("SELECT id, search FROM entities ORDER BY id"))
+        return index
+
+    def best_paths(self, anchor: str, *, inbound: bool, max_depth: int, min_strength: float,
+                   filters: ResolvedFilters, time_budget: float) -> BestPaths:
+        index = self._ensure_index()
+        labels = best_paths(index, anchor, inbound=inbound, max_depth=max_depth,
+                            min_strength=min_strength, allowed=index.filter(filters),
+                            time_budget=time_budget)
+        return {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()}
+
+    def k_paths(self, source: str, target: str, *, k: int, max_depth: int, min_strength: float,
+                filters: ResolvedFilters, time_budget: float
+                ) -> list[tuple[float, tuple[str, ...]]]:
+        index = self._ensure_index()
+        found = k_best_paths(index, source, target, k=k, max_depth=max_depth,
+                             min_strength=min_strength, allowed=index.filter(filters),
+                             time_budget=time_budget)
+        return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
+
+    # ------------------------------------------------------------------ admin
+    def stats(self) -> StoreStats:
+        with self._lock:
+            counts = [self._db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                      for t in ("entities", "relationships", "sources")]
+        return StoreStats(backend=self.backend, entities=counts[0], relationships=counts[1],
+                          sources=counts[2])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _search_text(entity: Entity) -> str:
+    """Normalised id, name and aliases, joined for substring search."""
+    return " | ".join(normalise(n) for n in (entity.id, entity.name, *entity.aliases))
+
+
+def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:
+    known = known_from(rel, sources)
+    return (
+        rel.id, rel.type.value, rel.source, rel.target, rel.strength,
+        date_floor(rel.valid_from).isoformat() if rel.valid_from else None,
+        date_ceil(rel.valid_to).isoformat() if rel.valid_to else None,
+        confidence_rank(rel.confidence),
+        date_floor(known).isoformat() if known else None,
+        body,
+    )

@@ -1,0 +1,34 @@
+"""Text normalisation shared by search in every backend."""
+
+from __future__ import annotations
+
+from normality import normalize
+
+
+def normalise(text: str) -> str:
+    """Case-, accent- and script-insensitive form used for search (transliterates non-Latin).
+
+    >>> normalise("Fédasil")
+    'fedasil'
+    >>> normalise("海康威视")
+    'hai kang wei shi'
+    """
+    return normalize(text, ascii=True) or ""
+
+
+def match_score(query: str, name: str) -> float:
+    """How well a normalised name matches a normalised query: 1 exact, 0 no match.
+
+    >>> match_score("rotterdam", "port of rotterdam")
+    0.8
+    """
+    if name == query:
+        return 1.0
+    if name.startswith(query):
+        return 0.9
+    tokens = name.split()
+    if all(any(t.startswith(w) for t in tokens) for w in query.split()):
+        return 0.8
+    if query in name:
+        return 0.6
+    return 0.0
