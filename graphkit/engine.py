@@ -20,11 +20,11 @@ from graphkit.query import (
     NeighbourhoodResult,
     PathsRequest,
     PathsResult,
+    RankedEntity,
     ReachRequest,
     ReachResult,
     SearchHit,
     SearchRequest,
-    RankedEntity,
     SearchResult,
     StoreStats,
 )
@@ -56,7 +56,9 @@ class QueryEngine:
     def _entity(self, entity_id: str) -> Entity:
         found = self.store.entities([entity_id]).get(entity_id)
         if found is None:
-            hits = self.search(SearchRequest(text=entity_id, limit=3)) if entity_id.strip() else None
+            hits = (
+                self.search(SearchRequest(text=entity_id, limit=3)) if entity_id.strip() else None
+            )
             raise EntityNotFound(entity_id, [h.entity.id for h in hits.items] if hits else [])
         return found
 
@@ -67,17 +69,27 @@ class QueryEngine:
                 parameter="max_depth",
             )
 
-    def _answer(self, anchor: Entity, found: BestPaths, inbound: bool,
-                kinds: Iterable[str] | None, f: ResolvedFilters, offset: int, limit: int
-                ) -> tuple[int, list[RankedEntity]]:
+    def _answer(
+        self,
+        anchor: Entity,
+        found: BestPaths,
+        inbound: bool,
+        kinds: Iterable[str] | None,
+        f: ResolvedFilters,
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[RankedEntity]]:
         """Filter by kind, order on the store's strengths, page, then build views for the page
         only (evidence lookups cost more than ranking)."""
         ents = self.store.entities(found)
         allowed = set(kinds) if kinds is not None else None
-        chosen = [(ents[n], ids) for n, (_s, ids) in found.items()
-                  if allowed is None or ents[n].kind in allowed]
+        chosen = [
+            (ents[n], ids)
+            for n, (_s, ids) in found.items()
+            if allowed is None or ents[n].kind in allowed
+        ]
         chosen.sort(key=lambda it: (-strength_key(found[it[0].id][0]), len(it[1]), it[0].id))
-        page = chosen[offset: offset + limit]
+        page = chosen[offset : offset + limit]
         rels = self.store.relationships(ids_on(ids for _e, ids in page))
         ents = self.store.entities(entity_ids_of(rels.values()) | {anchor.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
@@ -102,44 +114,79 @@ class QueryEngine:
         self._check_depth(req.max_depth)
         target = self._entity(req.target)
         f = ResolvedFilters.from_request(req, today)
-        found = self.store.best_paths(target.id, inbound=True, max_depth=req.max_depth,
-                                      min_strength=req.min_strength, filters=f,
-                                      time_budget=self.settings.time_budget)
+        found = self.store.best_paths(
+            target.id,
+            inbound=True,
+            max_depth=req.max_depth,
+            min_strength=req.min_strength,
+            filters=f,
+            time_budget=self.settings.time_budget,
+        )
         kinds = req.kinds if req.kinds is not None else REACH_ACTOR_KINDS
         total, items = self._answer(target, found, True, kinds, f, req.offset, req.limit)
-        return ReachResult(target=entity_ref(target), as_of=f.as_of, known_by=f.known_by,
-                           total=total, offset=req.offset, limit=req.limit, items=tuple(items))
+        return ReachResult(
+            target=entity_ref(target),
+            as_of=f.as_of,
+            known_by=f.known_by,
+            total=total,
+            offset=req.offset,
+            limit=req.limit,
+            items=tuple(items),
+        )
 
     def exposure(self, req: ExposureRequest, today: date | None = None) -> ExposureResult:
         """What ``req.source`` can reach, ranked by the strongest path to each entity."""
         self._check_depth(req.max_depth)
         source = self._entity(req.source)
         f = ResolvedFilters.from_request(req, today)
-        found = self.store.best_paths(source.id, inbound=False, max_depth=req.max_depth,
-                                      min_strength=req.min_strength, filters=f,
-                                      time_budget=self.settings.time_budget)
+        found = self.store.best_paths(
+            source.id,
+            inbound=False,
+            max_depth=req.max_depth,
+            min_strength=req.min_strength,
+            filters=f,
+            time_budget=self.settings.time_budget,
+        )
         total, items = self._answer(source, found, False, req.kinds, f, req.offset, req.limit)
-        return ExposureResult(source=entity_ref(source), as_of=f.as_of, known_by=f.known_by,
-                              total=total, offset=req.offset, limit=req.limit,
-                              items=tuple(items))
+        return ExposureResult(
+            source=entity_ref(source),
+            as_of=f.as_of,
+            known_by=f.known_by,
+            total=total,
+            offset=req.offset,
+            limit=req.limit,
+            items=tuple(items),
+        )
 
     def paths(self, req: PathsRequest, today: date | None = None) -> PathsResult:
         """The ``k`` strongest distinct simple paths from source to target (may be empty)."""
         self._check_depth(req.max_depth)
         source, target = self._entity(req.source), self._entity(req.target)
         f = ResolvedFilters.from_request(req, today)
-        found = self.store.k_paths(source.id, target.id, k=req.k, max_depth=req.max_depth,
-                                   min_strength=req.min_strength, filters=f,
-                                   time_budget=self.settings.time_budget)
+        found = self.store.k_paths(
+            source.id,
+            target.id,
+            k=req.k,
+            max_depth=req.max_depth,
+            min_strength=req.min_strength,
+            filters=f,
+            time_budget=self.settings.time_budget,
+        )
         rels = self.store.relationships(ids_on(ids for _s, ids in found))
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         paths = tuple(path_view(source.id, ids, rels, ents, srcs, f.as_of) for _s, ids in found)
-        return PathsResult(source=entity_ref(source), target=entity_ref(target), as_of=f.as_of,
-                           known_by=f.known_by, paths=paths)
+        return PathsResult(
+            source=entity_ref(source),
+            target=entity_ref(target),
+            as_of=f.as_of,
+            known_by=f.known_by,
+            paths=paths,
+        )
 
-    def neighbourhood(self, req: NeighbourhoodRequest, today: date | None = None
-                      ) -> NeighbourhoodResult:
+    def neighbourhood(
+        self, req: NeighbourhoodRequest, today: date | None = None
+    ) -> NeighbourhoodResult:
         """Relationships of every type within ``depth`` hops, flagged when not in force."""
         center = self._entity(req.entity)
         f = ResolvedFilters.from_request(req, today)
@@ -166,16 +213,21 @@ class QueryEngine:
         srcs = self.store.sources({ev.source for r in chosen for ev in r.evidence})
         hops = tuple(hop_view(r, r.source, ents, srcs, f.as_of) for r in chosen)
         ordered = sorted(ents.values(), key=lambda e: (e.id != center.id, e.name.lower(), e.id))
-        return NeighbourhoodResult(center=entity_ref(center), as_of=f.as_of,
-                                   entities=tuple(entity_ref(e) for e in ordered),
-                                   relationships=hops, truncated=truncated)
+        return NeighbourhoodResult(
+            center=entity_ref(center),
+            as_of=f.as_of,
+            entities=tuple(entity_ref(e) for e in ordered),
+            relationships=hops,
+            truncated=truncated,
+        )
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Entities whose id, name or alias matches ``req.text``, best first."""
         query = normalise(req.text)
         if not query:
-            return SearchResult(text=req.text, total=0, offset=req.offset, limit=req.limit,
-                                items=())
+            return SearchResult(
+                text=req.text, total=0, offset=req.offset, limit=req.limit, items=()
+            )
         candidates = self.store.search_candidates(query.split(), limit=10_000)
         by_id = self.store.entities([req.text.strip()])
         hits: list[SearchHit] = []
@@ -192,17 +244,22 @@ class QueryEngine:
             if best > 0:
                 hits.append(SearchHit(entity=entity_ref(ent), score=best, matched=matched))
         hits.sort(key=lambda h: (-h.score, h.entity.name.lower(), h.entity.id))
-        page = hits[req.offset: req.offset + req.limit]
-        return SearchResult(text=req.text, total=len(hits), offset=req.offset, limit=req.limit,
-                            items=tuple(page))
+        page = hits[req.offset : req.offset + req.limit]
+        return SearchResult(
+            text=req.text, total=len(hits), offset=req.offset, limit=req.limit, items=tuple(page)
+        )
 
     def entity(self, entity_id: str) -> EntityDetail:
         """Everything stored about one entity."""
         ent = self._entity(entity_id)
-        return EntityDetail(entity=entity_ref(ent), aliases=ent.aliases,
-                            identifiers=dict(ent.identifiers), description=ent.description,
-                            properties=dict(ent.properties),
-                            relationship_count=self.store.relationship_count(ent.id))
+        return EntityDetail(
+            entity=entity_ref(ent),
+            aliases=ent.aliases,
+            identifiers=dict(ent.identifiers),
+            description=ent.description,
+            properties=dict(ent.properties),
+            relationship_count=self.store.relationship_count(ent.id),
+        )
 
     def source(self, source_id: str) -> Source:
         """The document behind a hop."""

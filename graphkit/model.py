@@ -10,6 +10,7 @@ import calendar
 import re
 from datetime import date
 from enum import StrEnum
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -144,6 +145,13 @@ class Relationship(_Frozen):
     status: str | None = None
     valid_from: PartialDate | None = None
     valid_to: PartialDate | None = None
+    ended: bool = Field(
+        default=False,
+        description=(
+            "The sources say it is over but give no end date: kept out of every dated query "
+            "(we cannot say when it held) and shown as inactive in neighbourhoods."
+        ),
+    )
     confidence: Confidence | Annotated[float, Field(gt=0.0, le=1.0)] = Confidence.REPORTED
     evidence: tuple[Evidence, ...] = Field(min_length=1)
     properties: dict[str, Scalar] = Field(default_factory=dict)
@@ -152,8 +160,10 @@ class Relationship(_Frozen):
     def _check(self) -> Relationship:
         if self.source == self.target:
             raise ValueError("a relationship cannot join an entity to itself")
-        if self.valid_from and self.valid_to and date_floor(self.valid_from) > date_ceil(
-            self.valid_to
+        if (
+            self.valid_from
+            and self.valid_to
+            and date_floor(self.valid_from) > date_ceil(self.valid_to)
         ):
             raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
         if not any(e.stance is Stance.SUPPORTS for e in self.evidence):
@@ -175,11 +185,23 @@ class Relationship(_Frozen):
         """True when any evidence disputes the claim (both sides are kept)."""
         return any(e.stance is Stance.DISPUTES for e in self.evidence)
 
+    @property
+    def in_force_since(self) -> date | None:
+        """First day the relationship can have held (None: unknown, unbounded)."""
+        return date_floor(self.valid_from) if self.valid_from else None
+
+    @property
+    def in_force_until(self) -> date | None:
+        """Last day it can have held (None: unknown, unbounded; ``date.min`` when it has
+        ended at an unknown date)."""
+        if self.valid_to:
+            return date_ceil(self.valid_to)
+        return date.min if self.ended else None
+
     def valid_on(self, day: date) -> bool:
-        """Whether the interval can contain ``day``; open ends count as unbounded."""
-        if self.valid_from and date_floor(self.valid_from) > day:
-            return False
-        return not (self.valid_to and date_ceil(self.valid_to) < day)
+        """Whether the interval can contain ``day``; unknown ends count as unbounded."""
+        since, until = self.in_force_since, self.in_force_until
+        return (since is None or since <= day) and (until is None or until >= day)
 
 
 def relationship_id(rel_type: str, source: str, target: str, key: str | None = None) -> str:
@@ -202,7 +224,7 @@ class Batch(BaseModel):
     relationships: tuple[Relationship, ...] = ()
 
 
-def known_from(rel: Relationship, sources: dict[str, Source]) -> str | None:
+def known_from(rel: Relationship, sources: Mapping[str, Source]) -> str | None:
     """When the claim became known: the date of its earliest dated supporting source."""
     dates = [
         s.date

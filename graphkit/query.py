@@ -43,8 +43,8 @@ class Filters(_Model):
         "(what was known then). Relationships whose sources are undated are kept and flagged.",
     )
     types: tuple[RelType, ...] | None = Field(
-        default=None, description="Only these relationship types (default: all that carry "
-        "influence)."
+        default=None,
+        description="Only these relationship types (default: all that carry influence).",
     )
     min_confidence: ConfidenceLevel | None = Field(
         default=None,
@@ -60,8 +60,9 @@ class ReachRequest(Filters):
     max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
     min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
     kinds: tuple[EntityKind, ...] | None = Field(
-        default=None, description="Result kinds (default: actors — companies, people, state "
-        "and party bodies, public bodies, platforms)."
+        default=None,
+        description="Result kinds (default: actors — companies, people, state "
+        "and party bodies, public bodies, platforms).",
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
     offset: int = Field(default=0, ge=0)

@@ -15,7 +15,6 @@ from graphkit.model import (
     Relationship,
     Source,
     Stance,
-    date_ceil,
     date_floor,
     known_from,
 )
@@ -70,11 +69,18 @@ def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool
 
 def entity_ref(entity: Entity) -> EntityRef:
     """The short form of an entity used inside results."""
-    return EntityRef(id=entity.id, kind=entity.kind, name=entity.name,
-                     country=entity.country, unnamed=entity.unnamed)
+    return EntityRef(
+        id=entity.id,
+        kind=entity.kind,
+        name=entity.name,
+        country=entity.country,
+        unnamed=entity.unnamed,
+    )
 
 
 def _period(rel: Relationship) -> str:
+    if rel.ended and not rel.valid_to:
+        return f"{rel.valid_from or '…'}–ended, date unknown"
     if rel.undated:
         return "dates unknown"
     return f"{rel.valid_from or '…'}–{rel.valid_to or '…'}"
@@ -86,12 +92,16 @@ def _cite(source: Source | None, fallback: str) -> str:
     return f"“{source.title}”" + (f" ({source.date})" if source.date else " (undated)")
 
 
-_VERB = {Confidence.CONFIRMED: "confirmed", Confidence.REPORTED: "reported",
-         Confidence.ALLEGED: "alleged"}
+_VERB = {
+    Confidence.CONFIRMED: "confirmed",
+    Confidence.REPORTED: "reported",
+    Confidence.ALLEGED: "alleged",
+}
 
 
-def explain(rel: Relationship, entities: Mapping[str, Entity], sources: Mapping[str, Source]
-            ) -> str:
+def explain(
+    rel: Relationship, entities: Mapping[str, Entity], sources: Mapping[str, Source]
+) -> str:
     """One plain-language sentence for a relationship, generated from the schema table.
 
     Example:
@@ -109,7 +119,7 @@ def explain(rel: Relationship, entities: Mapping[str, Entity], sources: Mapping[
     if rel.share is not None:
         extras.append(f"{rel.share:.0%}")
     if rel.role:
-        extras.append(f"as {rel.role}")
+        extras.append(rel.role)
     if rel.status:
         extras.append(rel.status)
     if extras:
@@ -117,8 +127,11 @@ def explain(rel: Relationship, entities: Mapping[str, Entity], sources: Mapping[
     text += f" ({_period(rel)})"
     supports = [e for e in rel.evidence if e.stance is Stance.SUPPORTS]
     disputes = [e for e in rel.evidence if e.stance is Stance.DISPUTES]
-    verb = (_VERB[rel.confidence] if isinstance(rel.confidence, Confidence)
-            else f"reported (confidence {rel.confidence:g})")
+    verb = (
+        _VERB[rel.confidence]
+        if isinstance(rel.confidence, Confidence)
+        else f"reported (confidence {rel.confidence:g})"
+    )
     text += f", {verb} by " + _cite(sources.get(supports[0].source), supports[0].source)
     if disputes:
         text += "; disputed by " + _cite(sources.get(disputes[0].source), disputes[0].source)
@@ -131,26 +144,35 @@ def evidence_views(rel: Relationship, sources: Mapping[str, Source]) -> tuple[Ev
     views = []
     for ev in rel.evidence:
         src = sources.get(ev.source)
-        views.append(EvidenceView(
-            source_id=ev.source,
-            title=src.title if src else ev.source,
-            publisher=src.publisher if src else None,
-            date=src.date if src else None,
-            url=src.url if src else None,
-            language=src.language if src else None,
-            excerpt=ev.excerpt,
-            locator=ev.locator,
-            stance=ev.stance.value,
-        ))
+        views.append(
+            EvidenceView(
+                source_id=ev.source,
+                title=src.title if src else ev.source,
+                publisher=src.publisher if src else None,
+                date=src.date if src else None,
+                url=src.url if src else None,
+                language=src.language if src else None,
+                excerpt=ev.excerpt,
+                locator=ev.locator,
+                stance=ev.stance.value,
+            )
+        )
     return tuple(views)
 
 
-def hop_view(rel: Relationship, influence_from: str, entities: Mapping[str, Entity],
-             sources: Mapping[str, Source], as_of: date) -> Hop:
+def hop_view(
+    rel: Relationship,
+    influence_from: str,
+    entities: Mapping[str, Entity],
+    sources: Mapping[str, Source],
+    as_of: date,
+) -> Hop:
     """A relationship as a hop: oriented, explained, with evidence and flags."""
     arcs = influence_arcs(rel.type, rel.source, rel.target)
-    to = next((h for t, h in arcs if t == influence_from),
-              rel.target if influence_from == rel.source else rel.source)
+    to = next(
+        (h for t, h in arcs if t == influence_from),
+        rel.target if influence_from == rel.source else rel.source,
+    )
     return Hop(
         relationship_id=rel.id,
         type=rel.type,
@@ -175,8 +197,14 @@ def hop_view(rel: Relationship, influence_from: str, entities: Mapping[str, Enti
     )
 
 
-def path_view(start: str, rel_ids: Sequence[str], rels: Mapping[str, Relationship],
-              entities: Mapping[str, Entity], sources: Mapping[str, Source], as_of: date) -> Path:
+def path_view(
+    start: str,
+    rel_ids: Sequence[str],
+    rels: Mapping[str, Relationship],
+    entities: Mapping[str, Entity],
+    sources: Mapping[str, Source],
+    as_of: date,
+) -> Path:
     """A path from ``start`` following ``rel_ids`` in influence order."""
     hops: list[Hop] = []
     node = start
@@ -209,10 +237,14 @@ def entity_ids_of(rels: Iterable[Relationship]) -> set[str]:
 
 def rank(items: Iterable[tuple[Entity, Path]], start: int = 1) -> list[RankedEntity]:
     """Canonical order for reach and exposure: strongest, fewest hops, then entity id."""
-    ordered = sorted(items, key=lambda it: (-strength_key(it[1].strength), it[1].length,
-                                            it[0].id))
+    ordered = sorted(items, key=lambda it: (-strength_key(it[1].strength), it[1].length, it[0].id))
     return [
-        RankedEntity(rank=start + i, entity=entity_ref(ent), strength=path.strength,
-                     hops=path.length, path=path)
+        RankedEntity(
+            rank=start + i,
+            entity=entity_ref(ent),
+            strength=path.strength,
+            hops=path.length,
+            path=path,
+        )
         for i, (ent, path) in enumerate(ordered)
     ]

@@ -18,23 +18,32 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRAPHKIT_", extra="ignore")
 
     backend: Literal["embedded", "neo4j"] = "embedded"
-    store: Path = Field(default=Path("graphkit.db"),
-                        description="SQLite file of the embedded store.")
-    max_depth: int = Field(default=8, ge=1, le=MAX_DEPTH_LIMIT,
-                           description="Deepest traversal a request may ask for.")
-    time_budget: float = Field(default=10.0, gt=0,
-                               description="Seconds one traversal may run before it is stopped.")
-    max_expansions: int = Field(default=2_000_000, ge=1000,
-                                description="Most arcs one path search may expand.")
+    store: Path = Field(
+        default=Path("graphkit.db"), description="SQLite file of the embedded store."
+    )
+    max_depth: int = Field(
+        default=8, ge=1, le=MAX_DEPTH_LIMIT, description="Deepest traversal a request may ask for."
+    )
+    time_budget: float = Field(
+        default=10.0, gt=0, description="Seconds one traversal may run before it is stopped."
+    )
+    max_expansions: int = Field(
+        default=2_000_000, ge=1000, description="Most arcs one path search may expand."
+    )
 
-    neo4j_uri: str = Field(default="bolt://127.0.0.1:7687",
-                           validation_alias=AliasChoices("NEO4J_URI", "GRAPHKIT_NEO4J_URI"))
-    neo4j_user: str = Field(default="neo4j",
-                            validation_alias=AliasChoices("NEO4J_USER", "GRAPHKIT_NEO4J_USER"))
-    neo4j_password: str = Field(default="", validation_alias=AliasChoices(
-        "NEO4J_PASSWORD", "GRAPHKIT_NEO4J_PASSWORD"))
-    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices(
-        "NEO4J_DATABASE", "GRAPHKIT_NEO4J_DATABASE"))
+    neo4j_uri: str = Field(
+        default="bolt://127.0.0.1:7687",
+        validation_alias=AliasChoices("NEO4J_URI", "GRAPHKIT_NEO4J_URI"),
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "GRAPHKIT_NEO4J_USER")
+    )
+    neo4j_password: str = Field(
+        default="", validation_alias=AliasChoices("NEO4J_PASSWORD", "GRAPHKIT_NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(
+        default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "GRAPHKIT_NEO4J_DATABASE")
+    )
 
 
 @lru_cache(maxsize=1)

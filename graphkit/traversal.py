@@ -143,7 +143,8 @@ def best_paths(
 
     Example:
         >>> class G:
-        ...     arcs = [Arc("a", "b", "r1", 0.5), Arc("b", "c", "r2", 0.5), Arc("a", "c", "r3", 0.2)]
+        ...     arcs = [Arc("a", "b", "r1", 0.5), Arc("b", "c", "r2", 0.5),
+        ...             Arc("a", "c", "r3", 0.2)]
         ...     def arcs_from(self, n): return [x for x in self.arcs if x.tail == n]
         ...     def arcs_into(self, n): return [x for x in self.arcs if x.head == n]
         >>> best = best_paths(G(), "c", inbound=True, max_depth=3)
@@ -180,8 +181,9 @@ def best_paths(
     return best
 
 
-def _hop_distances(graph: ArcSource, target: str, max_depth: int,
-                   allowed: ArcFilter | None) -> dict[str, int]:
+def _hop_distances(
+    graph: ArcSource, target: str, max_depth: int, allowed: ArcFilter | None
+) -> dict[str, int]:
     """Fewest hops from each node to ``target`` (for pruning path enumeration)."""
     dist = {target: 0}
     frontier = [target]
@@ -214,7 +216,8 @@ def k_best_paths(
 
     Example:
         >>> class G:
-        ...     arcs = [Arc("a", "b", "r1", 0.5), Arc("b", "c", "r2", 0.5), Arc("a", "c", "r3", 0.2)]
+        ...     arcs = [Arc("a", "b", "r1", 0.5), Arc("b", "c", "r2", 0.5),
+        ...             Arc("a", "c", "r3", 0.2)]
         ...     def arcs_from(self, n): return [x for x in self.arcs if x.tail == n]
         ...     def arcs_into(self, n): return [x for x in self.arcs if x.head == n]
         >>> [(s, [a.rel_id for a in p]) for s, p in k_best_paths(G(), "a", "c", k=5, max_depth=3)]

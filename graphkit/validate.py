@@ -86,8 +86,9 @@ def _parse(raw: RawRecord, out: _Collected) -> None:
                 msg = f"unknown field; allowed fields are: {allowed}"
             elif err["type"] == "enum" and loc in ("kind", "type"):
                 msg = f"{msg} (got {err.get('input')!r})"
-            elif err["type"] == "string_pattern_mismatch" and str(loc).endswith(("id", "source",
-                                                                                 "target")):
+            elif err["type"] == "string_pattern_mismatch" and str(loc).endswith(
+                ("id", "source", "target")
+            ):
                 msg = f"expected {ID_RULE}, got {err.get('input')!r}"
             out.issues.append(raw.issue(msg, field=loc, record=label))
         return
@@ -97,15 +98,20 @@ def _parse(raw: RawRecord, out: _Collected) -> None:
     if previous is not None and previous != obj:
         first = out.origin[f"{raw.section}:{ident}"]
         where = f"{first.file or '<input>'}:{first.line}" if first.line else (first.file or "")
-        out.issues.append(raw.issue(f"id {ident!r} is defined twice with different content "
-                                    f"(first at {where})", field="id"))
+        out.issues.append(
+            raw.issue(
+                f"id {ident!r} is defined twice with different content (first at {where})",
+                field="id",
+            )
+        )
         return
     bucket[ident] = obj
     out.origin.setdefault(f"{raw.section}:{ident}", raw)
 
 
-def _check_links(out: _Collected, known_entities: EntityLookup | None,
-                 known_sources: SourceLookup | None) -> None:
+def _check_links(
+    out: _Collected, known_entities: EntityLookup | None, known_sources: SourceLookup | None
+) -> None:
     wanted_entities = {e for r in out.relationships.values() for e in (r.source, r.target)}
     missing = wanted_entities - set(out.entities)
     stored_kinds: Mapping[str, EntityKind] = (
@@ -115,27 +121,47 @@ def _check_links(out: _Collected, known_entities: EntityLookup | None,
 
     wanted_sources = {ev.source for r in out.relationships.values() for ev in r.evidence}
     missing_sources = wanted_sources - set(out.sources)
-    stored_sources = known_sources(missing_sources) if (known_sources and missing_sources) else set()
+    stored_sources = (
+        known_sources(missing_sources) if (known_sources and missing_sources) else set()
+    )
     all_sources = set(out.sources) | stored_sources
 
     for rid, rel in out.relationships.items():
         raw = out.origin[f"relationships:{rid}"]
+        label = f"relationship {rid!r}"
         spec = RELATIONSHIPS[RelType(rel.type)]
         for end, allowed in (("source", spec.sources), ("target", spec.targets)):
             eid = getattr(rel, end)
             kind = kinds.get(eid)
             if kind is None:
-                out.issues.append(raw.issue(f"refers to entity {eid!r}, which is neither in this "
-                                            "batch nor in the store", field=end))
+                out.issues.append(
+                    raw.issue(
+                        f"refers to entity {eid!r}, which is neither in this "
+                        "batch nor in the store",
+                        field=end,
+                        record=label,
+                    )
+                )
             elif kind not in allowed:
                 names = ", ".join(sorted(k.value for k in allowed))
-                out.issues.append(raw.issue(f"{rel.type} cannot have a {kind.value} as {end} "
-                                            f"({eid!r}); expected one of: {names}", field=end))
+                out.issues.append(
+                    raw.issue(
+                        f"{rel.type} cannot have a {kind.value} as {end} "
+                        f"({eid!r}); expected one of: {names}",
+                        field=end,
+                        record=label,
+                    )
+                )
         for i, ev in enumerate(rel.evidence):
             if ev.source not in all_sources:
-                out.issues.append(raw.issue(f"cites source {ev.source!r}, which is neither in "
-                                            "this batch nor in the store",
-                                            field=f"evidence.{i}.source"))
+                out.issues.append(
+                    raw.issue(
+                        f"cites source {ev.source!r}, which is neither in "
+                        "this batch nor in the store",
+                        field=f"evidence.{i}.source",
+                        record=label,
+                    )
+                )
 
 
 def validate_records(

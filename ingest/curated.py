@@ -42,8 +42,9 @@ def _files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
     if not path.exists():
-        raise InvalidData([Issue(file=str(path), record=None, field=None,
-                                 message="no such file or folder")])
+        raise InvalidData(
+            [Issue(file=str(path), record=None, field=None, message="no such file or folder")]
+        )
     return [path]
 
 
@@ -59,28 +60,67 @@ def read_curated(path: Path) -> Iterator[RawRecord]:
             doc = yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else None
-            raise InvalidData([Issue(file=name, line=line, record=None, field=None,
-                                     message=f"not valid YAML: {exc.problem}")]) from exc
+            raise InvalidData(
+                [
+                    Issue(
+                        file=name,
+                        line=line,
+                        record=None,
+                        field=None,
+                        message=f"not valid YAML: {exc.problem}",
+                    )
+                ]
+            ) from exc
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InvalidData([Issue(file=name, record=None, field=None,
-                                     message=f"cannot read: {exc}")]) from exc
+            raise InvalidData(
+                [Issue(file=name, record=None, field=None, message=f"cannot read: {exc}")]
+            ) from exc
         if doc is None:
             continue
         if not isinstance(doc, dict):
-            raise InvalidData([Issue(file=name, line=1, record=None, field=None,
-                                     message="expected a mapping with keys "
-                                     f"{', '.join(SECTIONS)}")])
+            raise InvalidData(
+                [
+                    Issue(
+                        file=name,
+                        line=1,
+                        record=None,
+                        field=None,
+                        message=f"expected a mapping with keys {', '.join(SECTIONS)}",
+                    )
+                ]
+            )
         unknown = set(doc) - set(SECTIONS)
         if unknown:
-            raise InvalidData([Issue(file=name, line=getattr(doc, "line", None), record=None,
-                                     field=", ".join(sorted(map(str, unknown))),
-                                     message=f"unknown section; expected {', '.join(SECTIONS)}")])
+            raise InvalidData(
+                [
+                    Issue(
+                        file=name,
+                        line=getattr(doc, "line", None),
+                        record=None,
+                        field=", ".join(sorted(map(str, unknown))),
+                        message=f"unknown section; expected {', '.join(SECTIONS)}",
+                    )
+                ]
+            )
         for section in SECTIONS:
             items = doc.get(section) or []
             if not isinstance(items, list):
-                raise InvalidData([Issue(file=name, line=getattr(doc, "line", None),
-                                         record=None, field=section,
-                                         message="expected a list of records")])
+                raise InvalidData(
+                    [
+                        Issue(
+                            file=name,
+                            line=getattr(doc, "line", None),
+                            record=None,
+                            field=section,
+                            message="expected a list of records",
+                        )
+                    ]
+                )
             for index, item in enumerate(items):
-                yield RawRecord(section=section, data=cast(dict[str, Any], item), file=name,
-                                line=getattr(item, "line", None), index=index)
+                yield RawRecord(
+                    section=section,
+                    data=cast(dict[str, Any], item),
+                    file=name,
+                    line=getattr(item, "line", None),
+                    index=index,
+                )

@@ -73,8 +73,16 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ traversal
     @abstractmethod
-    def best_paths(self, anchor: str, *, inbound: bool, max_depth: int, min_strength: float,
-                   filters: ResolvedFilters, time_budget: float) -> BestPaths:
+    def best_paths(
+        self,
+        anchor: str,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> BestPaths:
         """The best influence path between ``anchor`` and every node within ``max_depth``.
 
         ``inbound=True`` finds who reaches the anchor; ``False`` what the anchor reaches.
@@ -85,9 +93,17 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def k_paths(self, source: str, target: str, *, k: int, max_depth: int, min_strength: float,
-                filters: ResolvedFilters, time_budget: float
-                ) -> list[tuple[float, tuple[str, ...]]]:
+    def k_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> list[tuple[float, tuple[str, ...]]]:
         """The ``k`` best simple paths from source to target, in canonical order."""
 
     # ------------------------------------------------------------------ admin

@@ -26,7 +26,6 @@ from graphkit.model import (
     Entity,
     Relationship,
     Source,
-    date_ceil,
     date_floor,
     known_from,
 )
@@ -65,8 +64,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _canonical(obj: BaseModel) -> str:
-    return json.dumps(obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
-                      ensure_ascii=False)
+    return json.dumps(
+        obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False
+    )
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -112,10 +112,13 @@ class _Index:
 
         def allowed(arc: Arc) -> bool:
             x = facts[arc.rel_id]
-            return (x.type in f.types
-                    and (x.lo is None or x.lo <= day) and (x.hi is None or x.hi >= day)
-                    and (f.min_confidence is None or x.confidence >= f.min_confidence)
-                    and (f.known_by is None or x.known is None or x.known <= f.known_by))
+            return (
+                x.type in f.types
+                and (x.lo is None or x.lo <= day)
+                and (x.hi is None or x.hi >= day)
+                and (f.min_confidence is None or x.confidence >= f.min_confidence)
+                and (f.known_by is None or x.known is None or x.known <= f.known_by)
+            )
 
         return allowed
 
@@ -141,8 +144,9 @@ class EmbeddedStore(GraphStore):
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_DDL)
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                             (SCHEMA_VERSION,))
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
         except sqlite3.Error as exc:
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
         self._lock = threading.RLock()
@@ -177,44 +181,77 @@ class EmbeddedStore(GraphStore):
             with self._transaction() as db:
                 sources = {s.id: s for s in batch.sources}
                 stored = self._existing("sources", list(sources))
-                self._upsert(db, "sources", batch.sources, stored, counts,
-                             "INSERT INTO sources (id, body) VALUES (?, ?) "
-                             "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
-                             lambda s, body: (s.id, body))
-                self._upsert(db, "entities", batch.entities,
-                             self._existing("entities", [e.id for e in batch.entities]), counts,
-                             "INSERT INTO entities (id, kind, name, search, body) "
-                             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                             "kind=excluded.kind, name=excluded.name, search=excluded.search, "
-                             "body=excluded.body",
-                             lambda e, body: (e.id, e.kind.value, e.name, _search_text(e), body))
+                self._upsert(
+                    db,
+                    "sources",
+                    batch.sources,
+                    stored,
+                    counts,
+                    "INSERT INTO sources (id, body) VALUES (?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
+                    lambda s, body: (s.id, body),
+                )
+                self._upsert(
+                    db,
+                    "entities",
+                    batch.entities,
+                    self._existing("entities", [e.id for e in batch.entities]),
+                    counts,
+                    "INSERT INTO entities (id, kind, name, search, body) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "kind=excluded.kind, name=excluded.name, search=excluded.search, "
+                    "body=excluded.body",
+                    lambda e, body: (e.id, e.kind.value, e.name, _search_text(e), body),
+                )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 all_sources = sources | self._load("sources", Source, set(cited) - set(sources))
                 rels = batch.relationships
-                self._upsert(db, "relationships", rels,
-                             self._existing("relationships", [r.id for r in rels]), counts,
-                             "INSERT INTO relationships (id, type, source_id, target_id, "
-                             "strength, valid_from, valid_to, confidence, known_from, body) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                             "SET type=excluded.type, source_id=excluded.source_id, "
-                             "target_id=excluded.target_id, strength=excluded.strength, "
-                             "valid_from=excluded.valid_from, valid_to=excluded.valid_to, "
-                             "confidence=excluded.confidence, known_from=excluded.known_from, "
-                             "body=excluded.body",
-                             lambda r, body: _rel_row(r, body, all_sources))
+                self._upsert(
+                    db,
+                    "relationships",
+                    rels,
+                    self._existing("relationships", [r.id for r in rels]),
+                    counts,
+                    "INSERT INTO relationships (id, type, source_id, target_id, "
+                    "strength, valid_from, valid_to, confidence, known_from, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                    "SET type=excluded.type, source_id=excluded.source_id, "
+                    "target_id=excluded.target_id, strength=excluded.strength, "
+                    "valid_from=excluded.valid_from, valid_to=excluded.valid_to, "
+                    "confidence=excluded.confidence, known_from=excluded.known_from, "
+                    "body=excluded.body",
+                    lambda r, body: _rel_row(r, body, all_sources),
+                )
                 for chunk in _chunks([r.id for r in rels]):
                     marks = ",".join("?" * len(chunk))
                     db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
-                db.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?)",
-                               [(r.id, ev.source) for r in rels for ev in r.evidence])
+                db.executemany(
+                    "INSERT OR IGNORE INTO citations VALUES (?, ?)",
+                    [(r.id, ev.source) for r in rels for ev in r.evidence],
+                )
         except sqlite3.IntegrityError as exc:
-            raise InvalidData([Issue(file=None, record=None, field=None,
-                                     message=f"store refused the batch: {exc}")]) from exc
+            raise InvalidData(
+                [
+                    Issue(
+                        file=None,
+                        record=None,
+                        field=None,
+                        message=f"store refused the batch: {exc}",
+                    )
+                ]
+            ) from exc
         return IngestSummary(**counts)
 
     @staticmethod
-    def _upsert(db: sqlite3.Connection, table: str, objs: Sequence[Any], stored: dict[str, str],
-                counts: dict[str, dict[str, int]], sql: str, row: Any) -> None:
+    def _upsert(
+        db: sqlite3.Connection,
+        table: str,
+        objs: Sequence[Any],
+        stored: dict[str, str],
+        counts: dict[str, dict[str, int]],
+        sql: str,
+        row: Any,
+    ) -> None:
         rows = []
         for key in ("created", "updated", "unchanged"):
             counts[key].setdefault(table, 0)
@@ -234,8 +271,9 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             for chunk in _chunks(dict.fromkeys(ids)):
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})",
-                                        chunk).fetchall()
+                rows = self._db.execute(
+                    f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
+                ).fetchall()
                 out.update((i, model.model_validate_json(body)) for i, body in rows)
         return out
 
@@ -244,8 +282,9 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             for chunk in _chunks(dict.fromkeys(ids)):
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT id, kind FROM entities WHERE id IN ({marks})",
-                                        chunk)
+                rows = self._db.execute(
+                    f"SELECT id, kind FROM entities WHERE id IN ({marks})", chunk
+                )
                 out.update((i, EntityKind(k)) for i, k in rows)
         return out
 
@@ -275,7 +314,9 @@ class EmbeddedStore(GraphStore):
                 rows = self._db.execute(
                     f"SELECT id, body FROM relationships WHERE source_id IN ({marks}) "
                     f"UNION SELECT id, body FROM relationships WHERE target_id IN ({marks}) "
-                    "ORDER BY id LIMIT ?", [*chunk, *chunk, limit])
+                    "ORDER BY id LIMIT ?",
+                    [*chunk, *chunk, limit],
+                )
                 found.update(rows.fetchall())
         return [Relationship.model_validate_json(found[i]) for i in sorted(found)[:limit]]
 
@@ -283,7 +324,8 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             row = self._db.execute(
                 "SELECT COUNT(*) FROM relationships WHERE source_id = ? OR target_id = ?",
-                (entity_id, entity_id)).fetchone()
+                (entity_id, entity_id),
+            ).fetchone()
         return int(row[0])
 
     def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
@@ -302,12 +344,17 @@ class EmbeddedStore(GraphStore):
         index = _Index()
         rows = self._db.execute(
             "SELECT id, type, source_id, target_id, strength, valid_from, valid_to, "
-            "confidence, known_from FROM relationships ORDER BY id")
+            "confidence, known_from FROM relationships ORDER BY id"
+        )
         for rid, rtype, src, tgt, strength, lo, hi, conf, known in rows:
             rel_type = RelType(rtype)
-            index.facts[rid] = _Facts(rel_type, date.fromisoformat(lo) if lo else None,
-                                      date.fromisoformat(hi) if hi else None, conf,
-                                      date.fromisoformat(known) if known else None)
+            index.facts[rid] = _Facts(
+                rel_type,
+                date.fromisoformat(lo) if lo else None,
+                date.fromisoformat(hi) if hi else None,
+                conf,
+                date.fromisoformat(known) if known else None,
+            )
             for tail, head in influence_arcs(rel_type, src, tgt):
                 arc = Arc(tail, head, rid, strength)
                 index.out[tail].append(arc)
@@ -315,30 +362,62 @@ class EmbeddedStore(GraphStore):
         index.names = list(self._db.execute("SELECT id, search FROM entities ORDER BY id"))
         return index
 
-    def best_paths(self, anchor: str, *, inbound: bool, max_depth: int, min_strength: float,
-                   filters: ResolvedFilters, time_budget: float) -> BestPaths:
+    def best_paths(
+        self,
+        anchor: str,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> BestPaths:
         index = self._ensure_index()
-        labels = best_paths(index, anchor, inbound=inbound, max_depth=max_depth,
-                            min_strength=min_strength, allowed=index.filter(filters),
-                            time_budget=time_budget)
+        labels = best_paths(
+            index,
+            anchor,
+            inbound=inbound,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            allowed=index.filter(filters),
+            time_budget=time_budget,
+        )
         return {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()}
 
-    def k_paths(self, source: str, target: str, *, k: int, max_depth: int, min_strength: float,
-                filters: ResolvedFilters, time_budget: float
-                ) -> list[tuple[float, tuple[str, ...]]]:
+    def k_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> list[tuple[float, tuple[str, ...]]]:
         index = self._ensure_index()
-        found = k_best_paths(index, source, target, k=k, max_depth=max_depth,
-                             min_strength=min_strength, allowed=index.filter(filters),
-                             time_budget=time_budget)
+        found = k_best_paths(
+            index,
+            source,
+            target,
+            k=k,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            allowed=index.filter(filters),
+            time_budget=time_budget,
+        )
         return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:
         with self._lock:
-            counts = [self._db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                      for t in ("entities", "relationships", "sources")]
-        return StoreStats(backend=self.backend, entities=counts[0], relationships=counts[1],
-                          sources=counts[2])
+            counts = [
+                self._db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("entities", "relationships", "sources")
+            ]
+        return StoreStats(
+            backend=self.backend, entities=counts[0], relationships=counts[1], sources=counts[2]
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -353,9 +432,13 @@ def _search_text(entity: Entity) -> str:
 def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:
     known = known_from(rel, sources)
     return (
-        rel.id, rel.type.value, rel.source, rel.target, rel.strength,
-        date_floor(rel.valid_from).isoformat() if rel.valid_from else None,
-        date_ceil(rel.valid_to).isoformat() if rel.valid_to else None,
+        rel.id,
+        rel.type.value,
+        rel.source,
+        rel.target,
+        rel.strength,
+        since.isoformat() if (since := rel.in_force_since) else None,
+        until.isoformat() if (until := rel.in_force_until) else None,
         confidence_rank(rel.confidence),
         date_floor(known).isoformat() if known else None,
         body,

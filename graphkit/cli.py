@@ -1,0 +1,586 @@
+"""``graphkit`` command line: human tables by default, ``--json`` for scripts.
+
+Exit codes scripts can rely on: 0 ok, 1 unexpected error, 2 usage, 3 not found,
+4 invalid data, 5 bound exceeded, 6 backend unavailable.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graphkit.engine import QueryEngine
+from graphkit.errors import (
+    BackendUnavailable,
+    BoundExceeded,
+    EntityNotFound,
+    GraphkitError,
+    InvalidData,
+    InvalidQuery,
+    NoPath,
+    SourceNotFound,
+)
+from graphkit.query import (
+    ExposureRequest,
+    ExposureResult,
+    NeighbourhoodRequest,
+    PathsRequest,
+    ReachRequest,
+    ReachResult,
+    SearchRequest,
+)
+from graphkit.query import (
+    Path as ResultPath,
+)
+from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
+from graphkit.settings import Settings
+from graphkit.store import open_store
+from graphkit.validate import RawRecord, validate_records
+from graphkit.viz import network_html
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Ownership and influence graph: who can reach what, with evidence.",
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+EXIT_CODES: dict[type[GraphkitError], int] = {
+    EntityNotFound: 3,
+    SourceNotFound: 3,
+    NoPath: 3,
+    InvalidData: 4,
+    InvalidQuery: 2,
+    BoundExceeded: 5,
+    BackendUnavailable: 6,
+}
+
+
+class Backend(StrEnum):
+    """Storage backend choices."""
+
+    embedded = "embedded"
+    neo4j = "neo4j"
+
+
+class VizQuery(StrEnum):
+    """Queries that can be drawn."""
+
+    reach = "reach"
+    exposure = "exposure"
+    paths = "paths"
+    neighbourhood = "neighbourhood"
+
+
+BackendOpt = Annotated[
+    Backend | None,
+    typer.Option("--backend", help="Storage backend (default: GRAPHKIT_BACKEND or embedded)."),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Embedded store file (default: GRAPHKIT_STORE or ./graphkit.db)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Day to ask about (YYYY-MM-DD; default today).")
+]
+KnownByOpt = Annotated[
+    str | None,
+    typer.Option("--known-by", help="Use only what sources dated on or before this day had said."),
+]
+DepthOpt = Annotated[int, typer.Option("--max-depth", help="Most hops on a path.")]
+MinStrengthOpt = Annotated[float, typer.Option("--min-strength", help="Drop weaker paths.")]
+TypesOpt = Annotated[
+    list[str] | None, typer.Option("--type", help="Only this relationship type (repeatable).")
+]
+ConfOpt = Annotated[
+    str | None,
+    typer.Option("--min-confidence", help="confirmed, reported, alleged or a number in (0, 1]."),
+]
+KindsOpt = Annotated[
+    list[str] | None, typer.Option("--kind", help="Only results of this kind (repeatable).")
+]
+LimitOpt = Annotated[int, typer.Option("--limit", help="Results per page.")]
+OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip this many results.")]
+
+
+def _settings(backend: Backend | None, store: Path | None) -> Settings:
+    overrides: dict[str, Any] = {}
+    if backend is not None:
+        overrides["backend"] = backend.value
+    if store is not None:
+        overrides["store"] = store
+    return Settings(**overrides)
+
+
+@contextmanager
+def _engine(backend: Backend | None, store: Path | None) -> Iterator[QueryEngine]:
+    settings = _settings(backend, store)
+    with open_store(settings) as st:
+        yield QueryEngine(st, settings)
+
+
+def _fail(exc: BaseException) -> None:
+    if isinstance(exc, ValidationError):
+        err.print("[bold red]Invalid request:[/]")
+        for e in exc.errors():
+            loc = ".".join(str(p) for p in e["loc"])
+            err.print(f"  --{loc.replace('_', '-')}: {e['msg']}")
+        raise typer.Exit(2)
+    assert isinstance(exc, GraphkitError)
+    code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
+    err.print(f"[bold red]{type(exc).__name__}:[/] {escape(str(exc))}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _run(fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except (GraphkitError, ValidationError) as exc:
+        _fail(exc)
+
+
+def _emit_json(model: BaseModel) -> None:
+    sys.stdout.write(model.model_dump_json(indent=2) + "\n")
+
+
+def _filters(
+    as_of: str | None, known_by: str | None, types: list[str] | None, min_confidence: str | None
+) -> dict[str, Any]:
+    conf: Any = min_confidence
+    if min_confidence is not None:
+        try:
+            conf = float(min_confidence)
+        except ValueError:
+            conf = min_confidence
+    return {"as_of": as_of, "known_by": known_by, "types": types or None, "min_confidence": conf}
+
+
+def _flags(path: ResultPath) -> str:
+    return " ".join(f for f, on in (("disputed", path.disputed), ("undated", path.undated)) if on)
+
+
+def _print_path(path: ResultPath) -> None:
+    for i, hop in enumerate(path.hops, 1):
+        out.print(f"     {i}. {hop.explanation}", highlight=False, markup=False)
+        for ev in hop.evidence:
+            mark = "✗" if ev.stance == "disputes" else "•"
+            where = f" {ev.url}" if ev.url else ""
+            excerpt = ev.excerpt if len(ev.excerpt) <= 160 else ev.excerpt[:157] + "…"
+            out.print(
+                f"        {mark} [{ev.stance}] {ev.title} ({ev.date or 'undated'}){where}",
+                highlight=False,
+                style="dim",
+                markup=False,
+            )
+            out.print(f"          “{excerpt}”", highlight=False, style="dim italic", markup=False)
+
+
+def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
+    out.print(
+        f"\n[bold]{escape(heading)}[/] — as of {result.as_of}"
+        + (f", known by {result.known_by}" if result.known_by else "")
+        + f" — {result.total} result(s)",
+        highlight=False,
+    )
+    table = Table(show_lines=False)
+    for col in ("#", "entity", "kind", "strength", "hops", "flags"):
+        table.add_column(col, justify="right" if col in ("#", "strength", "hops") else "left")
+    for item in result.items:
+        table.add_row(
+            str(item.rank),
+            escape(item.entity.name),
+            item.entity.kind.value,
+            f"{item.strength:.3f}",
+            str(item.hops),
+            _flags(item.path),
+        )
+    out.print(table)
+    for item in result.items:
+        out.print(
+            f"  [bold]{item.rank}. {escape(item.entity.name)}[/] "
+            f"({escape(item.entity.id)}) — strength {item.strength:.3f}",
+            highlight=False,
+        )
+        _print_path(item.path)
+    if result.offset + len(result.items) < result.total:
+        out.print(f"  … more: --offset {result.offset + len(result.items)}", style="dim")
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _read_with_progress(path: Path, fmt: str) -> list[RawRecord]:
+    from ingest import read_path
+
+    records: list[RawRecord] = []
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"reading {path}", total=None)
+        for rec in read_path(path, fmt):
+            records.append(rec)
+            if len(records) % 1000 == 0:
+                progress.update(task, description=f"reading {path}: {len(records)} records")
+    return records
+
+
+@app.command()
+def load(
+    path: Path,
+    fmt: Annotated[str, typer.Option("--format")] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a file or folder (curated YAML) in one all-or-nothing batch."""
+
+    def go() -> None:
+        records = _read_with_progress(path, fmt)
+        if dry_run:
+            batch = validate_records(records)
+            err.print(
+                f"valid: {len(batch.sources)} sources, {len(batch.entities)} entities, "
+                f"{len(batch.relationships)} relationships (nothing written)"
+            )
+            return
+        with _engine(backend, store) as eng:
+            summary = eng.ingest(records)
+        if as_json:
+            _emit_json(summary)
+            return
+        table = Table(title=escape(f"Loaded {path}"))
+        table.add_column("records")
+        for col in ("created", "updated", "unchanged"):
+            table.add_column(col, justify="right")
+        for kind in ("sources", "entities", "relationships"):
+            table.add_row(
+                kind,
+                *(
+                    str(getattr(summary, c).get(kind, 0))
+                    for c in ("created", "updated", "unchanged")
+                ),
+            )
+        out.print(table)
+
+    _run(go)
+
+
+@app.command()
+def validate(path: Path, fmt: Annotated[str, typer.Option("--format")] = "auto") -> None:
+    """Check a file or folder against the schema without writing anything."""
+    load(path, fmt=fmt, dry_run=True)
+
+
+@app.command()
+def reach(
+    target: str,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    max_depth: DepthOpt = 6,
+    min_strength: MinStrengthOpt = 0.0,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    kinds: KindsOpt = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who can reach TARGET: actors ranked by their strongest influence path."""
+
+    def go() -> None:
+        req = ReachRequest(
+            target=target,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            kinds=kinds or None,
+            limit=limit,
+            offset=offset,
+            **_filters(as_of, known_by, types, min_confidence),
+        )
+        with _engine(backend, store) as eng:
+            result = eng.reach(req)
+        if as_json:
+            _emit_json(result)
+        else:
+            _print_ranked(result, f"Who can reach {result.target.name}")
+
+    _run(go)
+
+
+@app.command()
+def exposure(
+    source: str,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    max_depth: DepthOpt = 6,
+    min_strength: MinStrengthOpt = 0.0,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    kinds: KindsOpt = None,
+    limit: LimitOpt = 50,
+    offset: OffsetOpt = 0,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What SOURCE can reach, ranked by strongest path."""
+
+    def go() -> None:
+        req = ExposureRequest(
+            source=source,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            kinds=kinds or None,
+            limit=limit,
+            offset=offset,
+            **_filters(as_of, known_by, types, min_confidence),
+        )
+        with _engine(backend, store) as eng:
+            result = eng.exposure(req)
+        if as_json:
+            _emit_json(result)
+        else:
+            _print_ranked(result, f"What {result.source.name} can reach")
+
+    _run(go)
+
+
+@app.command()
+def paths(
+    source: str,
+    target: str,
+    k: Annotated[int, typer.Option("--k")] = 5,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    max_depth: DepthOpt = 6,
+    min_strength: MinStrengthOpt = 0.0,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The K strongest distinct paths from SOURCE to TARGET."""
+
+    def go() -> None:
+        req = PathsRequest(
+            source=source,
+            target=target,
+            k=k,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            **_filters(as_of, known_by, types, min_confidence),
+        )
+        with _engine(backend, store) as eng:
+            result = eng.paths(req)
+        if as_json:
+            _emit_json(result)
+            return
+        out.print(
+            f"\n[bold]Paths from {escape(result.source.name)} to "
+            f"{escape(result.target.name)}[/] — as of {result.as_of} — "
+            f"{len(result.paths)} path(s)",
+            highlight=False,
+        )
+        for i, path in enumerate(result.paths, 1):
+            out.print(
+                f"  [bold]{i}.[/] strength {path.strength:.3f}, {path.length} hop(s) "
+                f"{_flags(path)}",
+                highlight=False,
+            )
+            _print_path(path)
+        if not result.paths:
+            raise NoPath(f"no influence path from {source!r} to {target!r} under these filters")
+
+    _run(go)
+
+
+@app.command()
+def search(
+    text: str,
+    kinds: KindsOpt = None,
+    limit: LimitOpt = 20,
+    offset: OffsetOpt = 0,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find entities by name or alias (case, accents and script ignored)."""
+
+    def go() -> None:
+        req = SearchRequest(text=text, kinds=kinds or None, limit=limit, offset=offset)
+        with _engine(backend, store) as eng:
+            result = eng.search(req)
+        if as_json:
+            _emit_json(result)
+            return
+        table = Table(title=escape(f"{result.total} match(es) for {text!r}"))
+        for col in ("id", "name", "kind", "country", "matched", "score"):
+            table.add_column(col)
+        for hit in result.items:
+            e = hit.entity
+            table.add_row(
+                escape(e.id),
+                escape(e.name),
+                e.kind.value,
+                e.country or "",
+                escape(hit.matched),
+                f"{hit.score:.1f}",
+            )
+        out.print(table)
+
+    _run(go)
+
+
+@app.command()
+def show(
+    entity: str,
+    as_of: AsOfOpt = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """An entity with every relationship it has (bans and warnings included)."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            detail = eng.entity(entity)
+            hood = eng.neighbourhood(NeighbourhoodRequest(entity=entity, as_of=as_of))
+        if as_json:
+            sys.stdout.write(detail.model_dump_json(indent=2) + "\n")
+            _emit_json(hood)
+            return
+        e = detail.entity
+        out.print(
+            f"\n[bold]{escape(e.name)}[/] ({escape(e.id)}) — {e.kind.value}"
+            + (f", {e.country}" if e.country else "")
+            + (" — not named in the sources" if e.unnamed else ""),
+            highlight=False,
+        )
+        if detail.aliases:
+            out.print(f"  aliases: {', '.join(detail.aliases)}", highlight=False, markup=False)
+        if detail.description:
+            out.print(f"  {detail.description}", highlight=False, markup=False)
+        out.print(f"  {detail.relationship_count} relationship(s):")
+        for hop in hood.relationships:
+            state = "" if hop.active else " [dim](not in force on the as-of date)[/]"
+            out.print(f"   - {escape(hop.explanation)}{state}", highlight=False)
+
+    _run(go)
+
+
+@app.command()
+def viz(
+    query: VizQuery,
+    entity: str,
+    other: Annotated[str | None, typer.Argument(help="Target entity for 'paths'.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output")] = Path("graphkit.html"),
+    as_of: AsOfOpt = None,
+    max_depth: DepthOpt = 6,
+    depth: Annotated[int, typer.Option("--depth", help="Neighbourhood depth.")] = 1,
+    limit: LimitOpt = 50,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write an offline HTML network of a query result (opens with no internet)."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            result: Any
+            if query is VizQuery.reach:
+                result = eng.reach(
+                    ReachRequest(target=entity, as_of=as_of, max_depth=max_depth, limit=limit)
+                )
+            elif query is VizQuery.exposure:
+                result = eng.exposure(
+                    ExposureRequest(source=entity, as_of=as_of, max_depth=max_depth, limit=limit)
+                )
+            elif query is VizQuery.paths:
+                if other is None:
+                    raise typer.BadParameter("paths needs a target: viz paths SOURCE TARGET")
+                result = eng.paths(
+                    PathsRequest(source=entity, target=other, as_of=as_of, max_depth=max_depth)
+                )
+            else:
+                result = eng.neighbourhood(
+                    NeighbourhoodRequest(entity=entity, as_of=as_of, depth=depth)
+                )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(network_html(result), encoding="utf-8")
+        err.print(f"wrote {output}")
+
+    _run(go)
+
+
+@app.command()
+def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of what the store holds."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            s = eng.stats()
+        if as_json:
+            _emit_json(s)
+        else:
+            out.print(
+                f"{s.backend}: {s.entities} entities, {s.relationships} relationships, "
+                f"{s.sources} sources"
+            )
+
+    _run(go)
+
+
+@app.command()
+def schema() -> None:
+    """The relationship table: kinds joined, influence flow and strength rule."""
+    table = Table(title="Relationship types")
+    for col in ("type", "flow", "strength", "source kinds", "target kinds", "meaning"):
+        table.add_column(col, overflow="fold")
+    for rel_type in RelType:
+        spec = RELATIONSHIPS[rel_type]
+        rule = (
+            f"share (default {spec.strength.value})"
+            if spec.strength.share
+            else f"{spec.strength.value}"
+        )
+        if spec.strength.by_confidence:
+            rule += " × confidence"
+        table.add_row(
+            rel_type.value,
+            spec.flow.value,
+            rule,
+            ", ".join(sorted(k.value for k in spec.sources)),
+            ", ".join(sorted(k.value for k in spec.targets)),
+            spec.description,
+        )
+    out.print(table)
+    out.print("Entity kinds: " + ", ".join(k.value for k in EntityKind))
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
