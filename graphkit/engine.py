@@ -56,11 +56,22 @@ class QueryEngine:
     def _entity(self, entity_id: str) -> Entity:
         found = self.store.entities([entity_id]).get(entity_id)
         if found is None:
-            hits = (
-                self.search(SearchRequest(text=entity_id, limit=3)) if entity_id.strip() else None
-            )
-            raise EntityNotFound(entity_id, [h.entity.id for h in hits.items] if hits else [])
+            raise EntityNotFound(entity_id, self._suggest(entity_id))
         return found
+
+    def _suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Ids close to a mistyped one: whole-text matches first, then per-word matches."""
+        words = [w for w in normalise(text).split() if len(w) >= 3]
+        out: list[str] = []
+        for query in [text, *words]:
+            if not normalise(query):
+                continue
+            for hit in self.search(SearchRequest(text=query, limit=limit)).items:
+                if hit.entity.id not in out:
+                    out.append(hit.entity.id)
+            if len(out) >= limit:
+                break
+        return out[:limit]
 
     def _check_depth(self, depth: int) -> None:
         if depth > self.settings.max_depth:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (

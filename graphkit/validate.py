@@ -40,9 +40,16 @@ class RawRecord:
         return Issue(file=self.file, line=self.line, record=label, field=field, message=message)
 
 
+_SINGULAR: dict[Section, str] = {
+    "sources": "source",
+    "entities": "entity",
+    "relationships": "relationship",
+}
+
+
 def _label(raw: RawRecord) -> str:
     ident = raw.data.get("id") if isinstance(raw.data, Mapping) else None
-    section = raw.section.rstrip("s")
+    section = _SINGULAR[raw.section]
     if ident:
         return f"{section} {ident!r}"
     return f"{section} #{(raw.index or 0) + 1}"
@@ -62,6 +69,8 @@ class _Collected:
     entities: dict[str, Entity] = field(default_factory=dict)
     relationships: dict[str, Relationship] = field(default_factory=dict)
     origin: dict[str, RawRecord] = field(default_factory=dict)
+    #: ids of records that failed, so references to them do not raise a second, misleading error
+    failed: set[str] = field(default_factory=set)
 
 
 def _parse(raw: RawRecord, out: _Collected) -> None:
@@ -74,10 +83,12 @@ def _parse(raw: RawRecord, out: _Collected) -> None:
         if all(isinstance(data.get(f), str) for f in ("type", "source", "target")):
             data["id"] = relationship_id(data["type"], data["source"], data["target"], key)
     model = _MODELS[raw.section]
-    label = f"{raw.section.rstrip('s')} {data['id']!r}" if data.get("id") else None
+    label = f"{_SINGULAR[raw.section]} {data['id']!r}" if data.get("id") else None
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
+        if isinstance(data.get("id"), str):
+            out.failed.add(data["id"])
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or None
             msg = err["msg"].removeprefix("Value error, ")
@@ -133,6 +144,8 @@ def _check_links(
         for end, allowed in (("source", spec.sources), ("target", spec.targets)):
             eid = getattr(rel, end)
             kind = kinds.get(eid)
+            if kind is None and eid in out.failed:
+                continue
             if kind is None:
                 out.issues.append(
                     raw.issue(
@@ -153,7 +166,7 @@ def _check_links(
                     )
                 )
         for i, ev in enumerate(rel.evidence):
-            if ev.source not in all_sources:
+            if ev.source not in all_sources and ev.source not in out.failed:
                 out.issues.append(
                     raw.issue(
                         f"cites source {ev.source!r}, which is neither in "

@@ -44,10 +44,10 @@ KIND_STYLES: dict[EntityKind, KindStyle] = {
     EntityKind.PORT: KindStyle("#56B4E9", "hexagon"),
     EntityKind.TERMINAL: KindStyle("#56B4E9", "triangle"),
     EntityKind.PLATFORM: KindStyle("#E69F00", "triangleDown"),
-    EntityKind.DATA_ASSET: KindStyle("#F0E442", "database"),
+    EntityKind.DATA_ASSET: KindStyle("#E6C700", "square"),
     EntityKind.INFRASTRUCTURE: KindStyle("#999999", "hexagon"),
-    EntityKind.LAW: KindStyle("#6A3D9A", "box"),
-    EntityKind.POLICY: KindStyle("#9E86C8", "box"),
+    EntityKind.LAW: KindStyle("#6A3D9A", "triangle"),
+    EntityKind.POLICY: KindStyle("#9E86C8", "triangle"),
     EntityKind.LOCATION: KindStyle("#8C6D31", "dot"),
 }
 
@@ -149,7 +149,8 @@ def _legend(kinds: Iterable[EntityKind], caption: str) -> str:
 
 
 _CSS = """<style>
-body{margin:0;font-family:system-ui,sans-serif;color:#111}
+html,body{margin:0;overflow:hidden;font-family:system-ui,sans-serif;color:#111}
+.card{border:0!important}
 #gk-legend{position:absolute;top:8px;left:8px;z-index:5;background:#fffe;border:1px solid #ccc;
   padding:8px 12px;max-width:340px;font-size:13px}
 #gk-legend h1{font-size:15px;margin:0 0 6px}
@@ -157,6 +158,19 @@ body{margin:0;font-family:system-ui,sans-serif;color:#111}
 #gk-legend .sw{display:inline-block;width:11px;height:11px;margin-right:5px;border-radius:2px}
 div.vis-tooltip{white-space:pre-wrap;max-width:460px;font-size:12px}
 </style>"""
+
+
+#: Freeze the layout once it has settled and fit it to the window (a stable, legible picture).
+_SETTLE = """<script>
+(function(){
+  function settle(){
+    network.setOptions({physics:false}); network.fit({animation:false});
+    network.moveTo({scale: network.getScale() * 0.8});  // room for labels and the legend
+  }
+  network.once("stabilizationIterationsDone", settle);
+  setTimeout(settle, 2500);
+})();
+</script>"""
 
 
 def network_html(result: Result, *, hierarchical: bool | None = None) -> str:
@@ -214,6 +228,7 @@ def network_html(result: Result, *, hierarchical: bool | None = None) -> str:
     )
     page = _EXTERNAL.sub("", net.generate_html())
     page = page.replace("</head>", _CSS + "</head>", 1)
+    page = page.replace("</body>", _SETTLE + "</body>", 1)
     page = page.replace("<body>", "<body>" + _legend((e.kind for e in entities), caption), 1)
     page = re.sub(
         r"<title>.*?</title>", f"<title>{html.escape(caption)}</title>", page, count=1, flags=re.S

@@ -1,0 +1,1 @@
+"""Benchmarks: generators and side-by-side timing scripts (see bench/README.md)."""

@@ -1,0 +1,114 @@
+"""The embedded store: idempotent upserts, all-or-nothing batches, durable across reopen."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from graphkit.engine import QueryEngine
+from graphkit.errors import InvalidData
+from graphkit.query import ReachRequest
+from graphkit.settings import Settings
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.validate import RawRecord
+from ingest.curated import read_curated
+from tests.conftest import SEED
+
+
+def _dump(path: Path) -> list[tuple]:
+    """Every row of every table, to compare whole-store states."""
+    db = sqlite3.connect(path)
+    try:
+        rows: list[tuple] = []
+        for (table,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+        ):
+            rows += [(table, *r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+        return rows
+    finally:
+        db.close()
+
+
+def test_reingest_changes_nothing(engine: QueryEngine) -> None:
+    first = engine.ingest(read_curated(SEED))
+    assert first.created == {"sources": 5, "entities": 87, "relationships": 119}
+    before = _dump(engine.settings.store)
+    second = engine.ingest(read_curated(SEED))
+    assert sum(second.created.values()) == sum(second.updated.values()) == 0
+    assert second.unchanged == first.created
+    assert _dump(engine.settings.store) == before
+
+
+def test_batch_with_one_bad_record_leaves_store_unchanged(engine: QueryEngine) -> None:
+    engine.ingest(read_curated(SEED))
+    before = _dump(engine.settings.store)
+    good_new = RawRecord("entities", {"id": "new-co", "kind": "Company", "name": "New Co"})
+    changed = RawRecord("entities", {"id": "logink", "kind": "Platform", "name": "LOGINK v2"})
+    bad = RawRecord(
+        "relationships",
+        {
+            "type": "OWNS",
+            "source": "new-co",
+            "target": "ghost",
+            "evidence": [{"source": "note-zoom-china-standards", "excerpt": "x"}],
+        },
+    )
+    with pytest.raises(InvalidData) as info:
+        engine.ingest([good_new, changed, bad])
+    assert [i.field for i in info.value.issues] == ["target"]
+    assert _dump(engine.settings.store) == before
+
+
+def test_failure_inside_the_write_rolls_back_everything(tmp_path: Path) -> None:
+    """Even past validation, a batch the database refuses leaves nothing behind."""
+    from graphkit.model import Batch, Entity, Evidence, Relationship
+
+    store = EmbeddedStore(tmp_path / "g.db")
+    batch = Batch(
+        entities=(Entity(id="a", kind="Company", name="A"),),
+        relationships=(
+            Relationship(
+                id="r",
+                type="OWNS",
+                source="a",
+                target="missing",
+                evidence=(Evidence(source="nosuch", excerpt="x"),),
+            ),
+        ),
+    )
+    with pytest.raises(InvalidData, match="store refused"):
+        store.write(batch)
+    assert store.stats().entities == 0
+    store.close()
+
+
+def test_update_is_counted_and_visible(engine: QueryEngine) -> None:
+    engine.ingest(read_curated(SEED))
+    summary = engine.ingest(
+        [RawRecord("entities", {"id": "logink", "kind": "Platform", "name": "LOGINK (renamed)"})]
+    )
+    assert summary.updated["entities"] == 1
+    assert engine.entity("logink").entity.name == "LOGINK (renamed)"
+
+
+def test_store_is_durable_across_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "durable.db"
+    first = EmbeddedStore(path)
+    QueryEngine(first).ingest(read_curated(SEED))
+    answer = QueryEngine(first).reach(
+        ReachRequest(target="rotterdam-port-logistics-data", as_of="2020-01-01")
+    )
+    first.close()
+    again = EmbeddedStore(path)
+    try:
+        assert again.stats().relationships == 119
+        same = QueryEngine(again, Settings(store=path)).reach(
+            ReachRequest(target="rotterdam-port-logistics-data", as_of="2020-01-01")
+        )
+        assert same == answer
+    finally:
+        again.close()
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"

@@ -1,0 +1,64 @@
+"""The ``graphkit`` command, run as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED
+
+
+def _cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_load_reach_json_and_exit_codes(tmp_path: Path) -> None:
+    store = tmp_path / "cli.db"
+    loaded = _cli("load", str(SEED), "--json", store=store)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["created"]["relationships"] == 119
+
+    reach = _cli(
+        "reach", "rotterdam-port-logistics-data", "--as-of", "2020-01-01", "--json", store=store
+    )
+    assert reach.returncode == 0, reach.stderr
+    body = json.loads(reach.stdout)
+    assert body["items"][0]["entity"]["id"] == "logink"
+    assert body["items"][0]["path"]["hops"][0]["evidence"][0]["title"]
+
+    human = _cli("reach", "rotterdam-port-logistics-data", store=store)
+    assert "LOGINK has an agreement with Port of Rotterdam" in human.stdout
+    assert "[disputes]" in human.stdout  # data in brackets is printed, not eaten as markup
+
+    missing = _cli("reach", "no-such-thing", store=store)
+    assert missing.returncode == 3 and "No entity" in missing.stderr
+    too_deep = _cli("reach", "logink", "--max-depth", "99", store=store)
+    assert too_deep.returncode == 2
+
+
+def test_bad_file_exit_code_and_message_and_nothing_written(tmp_path: Path) -> None:
+    store = tmp_path / "cli.db"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entities:\n  - {id: x, kind: Spaceship, name: X}\n", encoding="utf-8")
+    result = _cli("load", str(bad), store=store)
+    assert result.returncode == 4
+    assert "bad.yaml:2" in result.stderr and "'kind'" in result.stderr
+    stats = _cli("stats", "--json", store=store)
+    assert json.loads(stats.stdout)["entities"] == 0
+
+
+def test_viz_writes_an_offline_page(tmp_path: Path) -> None:
+    store = tmp_path / "cli.db"
+    _cli("load", str(SEED), store=store)
+    page = tmp_path / "out" / "reach.html"
+    result = _cli("viz", "reach", "rotterdam-port-logistics-data", "-o", str(page), store=store)
+    assert result.returncode == 0, result.stderr
+    assert "vis-network" in page.read_text(encoding="utf-8")
