@@ -7,6 +7,7 @@ Dates are *partial* (``2019``, ``2019-04`` or ``2019-04-11``) because sources of
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -22,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from graphkit.schema import Confidence, EntityKind, RelType, hop_strength
+from graphkit.schema import Confidence, EntityKind, RelType, confidence_rank, hop_strength
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/>#\-]{0,299}$"
@@ -232,3 +233,28 @@ def known_from(rel: Relationship, sources: Mapping[str, Source]) -> str | None:
         if e.stance is Stance.SUPPORTS and (s := sources.get(e.source)) and s.date
     ]
     return min(dates, key=date_floor) if dates else None
+
+
+def canonical_json(obj: BaseModel) -> str:
+    """Stable JSON of a record (sorted keys, defaults left out): equal text means equal record,
+    which is how re-ingest recognises unchanged records."""
+    return json.dumps(
+        obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False
+    )
+
+
+def edge_facts(rel: Relationship, sources: Mapping[str, Source]) -> dict[str, Any]:
+    """What traversal filters need about a relationship, as plain comparable values.
+
+    Dates are ISO strings (they compare in date order in SQL and Cypher alike); an ended
+    relationship without an end date gets ``until = "0001-01-01"`` so no query uses it.
+    """
+    since, until = rel.in_force_since, rel.in_force_until
+    known = known_from(rel, sources)
+    return {
+        "strength": rel.strength,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "confidence": confidence_rank(rel.confidence),
+        "known": date_floor(known).isoformat() if known else None,
+    }

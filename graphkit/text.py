@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from normality import normalize
+
+if TYPE_CHECKING:
+    from graphkit.model import Entity
 
 
 def normalise(text: str) -> str:
@@ -32,3 +37,8 @@ def match_score(query: str, name: str) -> float:
     if query in name:
         return 0.6
     return 0.0
+
+
+def search_text(entity: Entity) -> str:
+    """Normalised id, name and aliases joined for substring search in any backend."""
+    return " | ".join(normalise(n) for n in (entity.id, entity.name, *entity.aliases))

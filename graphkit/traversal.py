@@ -9,7 +9,7 @@ the same answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -105,13 +105,20 @@ class _Budget:
 
     def tick(self) -> None:
         self.steps += 1
-        if self.deadline is not None and self.steps % _CHECK_EVERY == 0:
-            if time.monotonic() > self.deadline:
-                raise BoundExceeded(
-                    f"{self.what} ran past its time budget of {self.seconds:g} s; narrow the "
-                    "query (smaller max_depth, fewer types, a higher min_strength).",
-                    bound="time",
-                )
+        if self.steps % _CHECK_EVERY == 0:
+            self.check()
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BoundExceeded(
+                f"{self.what} ran past its time budget of {self.seconds:g} s; narrow the "
+                "query (smaller max_depth, fewer types, a higher min_strength).",
+                bound="time",
+            )
+
+
+#: Fetches, for a whole frontier at once, the arcs leaving each node in the walk's direction.
+LayerExpander = Callable[[list[str]], Mapping[str, Sequence[Arc]]]
 
 
 def best_paths(
@@ -125,9 +132,6 @@ def best_paths(
     time_budget: float | None = None,
 ) -> dict[str, Label]:
     """Best path between ``anchor`` and every node within ``max_depth`` hops.
-
-    A layered Bellman–Ford: layer ``d`` holds the best paths of at most ``d`` hops, so the
-    depth bound is exact (a stronger but longer path never hides a valid shorter one).
 
     Args:
         graph: where arcs come from.
@@ -149,21 +153,52 @@ def best_paths(
         ...     def arcs_into(self, n): return [x for x in self.arcs if x.head == n]
         >>> best = best_paths(G(), "c", inbound=True, max_depth=3)
         >>> best["a"].strength, best["a"].rel_ids()
-        (0.25, ('r3', 'r1'))
+        (0.25, ('r2', 'r1'))
+    """
+    step = graph.arcs_into if inbound else graph.arcs_from
+
+    def expand(frontier: list[str]) -> dict[str, Sequence[Arc]]:
+        if allowed is None:
+            return {n: step(n) for n in frontier}
+        return {n: [a for a in step(n) if allowed(a)] for n in frontier}
+
+    return best_paths_layered(
+        expand,
+        anchor,
+        inbound=inbound,
+        max_depth=max_depth,
+        min_strength=min_strength,
+        time_budget=time_budget,
+    )
+
+
+def best_paths_layered(
+    expand: LayerExpander,
+    anchor: str,
+    *,
+    inbound: bool,
+    max_depth: int,
+    min_strength: float = 0.0,
+    time_budget: float | None = None,
+) -> dict[str, Label]:
+    """The algorithm behind :func:`best_paths`, fed one frontier at a time.
+
+    A layered Bellman–Ford: layer ``d`` holds the best paths of at most ``d`` hops, so the
+    depth bound is exact (a stronger but longer path never hides a valid shorter one). A
+    database backend implements ``expand`` as one query per layer; filtering is its job.
     """
     budget = _Budget(time_budget, "traversal")
     root = Label(1.0, 0, None, None)
     best: dict[str, Label] = {anchor: root}
-    frontier: Iterable[str] = [anchor]
-    step = graph.arcs_into if inbound else graph.arcs_from
+    frontier: list[str] = [anchor]
     for _depth in range(max_depth):
+        budget.check()
+        arcs_by_node = expand(frontier)
         layer: dict[str, Label] = {}
         for node in frontier:
             here = best[node]
-            for arc in step(node):
+            for arc in arcs_by_node.get(node, ()):
                 budget.tick()
-                if allowed is not None and not allowed(arc):
-                    continue
                 nxt = arc.tail if inbound else arc.head
                 strength = here.strength * arc.strength
                 if strength <= 0.0 or strength < min_strength:
@@ -171,7 +206,7 @@ def best_paths(
                 cand = Label(strength, here.hops + 1, arc, here)
                 if _better(cand, layer.get(nxt) or best.get(nxt)):
                     layer[nxt] = cand
-        changed = [n for n, lab in layer.items() if _better(lab, best.get(n))]
+        changed = sorted(n for n, lab in layer.items() if _better(lab, best.get(n)))
         for n in changed:
             best[n] = layer[n]
         if not changed:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEED
 
 
-def _cli(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, store: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env=env,
     )
 
 
@@ -62,3 +68,27 @@ def test_viz_writes_an_offline_page(tmp_path: Path) -> None:
     result = _cli("viz", "reach", "rotterdam-port-logistics-data", "-o", str(page), store=store)
     assert result.returncode == 0, result.stderr
     assert "vis-network" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.neo4j
+def test_cli_on_neo4j_prints_the_same_answer_as_embedded(tmp_path: Path) -> None:
+    uri = os.environ.get("GRAPHKIT_TEST_NEO4J_URI")
+    if not uri:
+        if os.environ.get("CI") == "true":
+            pytest.fail("GRAPHKIT_TEST_NEO4J_URI must be set in CI")
+        pytest.skip("GRAPHKIT_TEST_NEO4J_URI is not set (scripts/test starts a local Neo4j)")
+    from graphkit.settings import Settings
+    from graphkit.store.neo4j import Neo4jStore
+
+    with Neo4jStore(Settings(backend="neo4j", neo4j_uri=uri)) as neo:
+        neo.wipe()
+    env = {**os.environ, "NEO4J_URI": uri, "GRAPHKIT_BACKEND": "neo4j"}
+    store = tmp_path / "cli.db"
+    args = ["reach", "rotterdam-port-logistics-data", "--as-of", "2020-01-01"]
+    assert _cli("load", str(SEED), store=store, env=env).returncode == 0
+    on_neo4j = _cli(*args, store=store, env=env)
+    assert _cli("load", str(SEED), "--backend", "embedded", store=store).returncode == 0
+    embedded = _cli(*args, "--backend", "embedded", store=store)
+    assert on_neo4j.returncode == embedded.returncode == 0, on_neo4j.stderr
+    assert on_neo4j.stdout == embedded.stdout
+    assert "LOGINK" in on_neo4j.stdout

@@ -7,7 +7,6 @@ each write, so a new user gets answers with no database server installed.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import defaultdict
@@ -21,19 +20,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
-from graphkit.model import (
-    Batch,
-    Entity,
-    Relationship,
-    Source,
-    date_floor,
-    known_from,
-)
+from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
-from graphkit.schema import EntityKind, RelType, confidence_rank, influence_arcs
+from graphkit.schema import EntityKind, RelType, influence_arcs
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
-from graphkit.text import normalise
+from graphkit.text import search_text
 from graphkit.traversal import Arc, ArcFilter, best_paths, k_best_paths
 
 SCHEMA_VERSION = "1"
@@ -61,12 +53,6 @@ CREATE INDEX IF NOT EXISTS citations_source ON citations(source_id);
 
 _CHUNK = 500
 M = TypeVar("M", bound=BaseModel)
-
-
-def _canonical(obj: BaseModel) -> str:
-    return json.dumps(
-        obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False
-    )
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -201,7 +187,7 @@ class EmbeddedStore(GraphStore):
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
                     "kind=excluded.kind, name=excluded.name, search=excluded.search, "
                     "body=excluded.body",
-                    lambda e, body: (e.id, e.kind.value, e.name, _search_text(e), body),
+                    lambda e, body: (e.id, e.kind.value, e.name, search_text(e), body),
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 all_sources = sources | self._load("sources", Source, set(cited) - set(sources))
@@ -256,7 +242,7 @@ class EmbeddedStore(GraphStore):
         for key in ("created", "updated", "unchanged"):
             counts[key].setdefault(table, 0)
         for obj in objs:
-            body = _canonical(obj)
+            body = canonical_json(obj)
             before = stored.get(obj.id)
             if before == body:
                 counts["unchanged"][table] += 1
@@ -424,22 +410,17 @@ class EmbeddedStore(GraphStore):
             self._db.close()
 
 
-def _search_text(entity: Entity) -> str:
-    """Normalised id, name and aliases, joined for substring search."""
-    return " | ".join(normalise(n) for n in (entity.id, entity.name, *entity.aliases))
-
-
 def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:
-    known = known_from(rel, sources)
+    f = edge_facts(rel, sources)
     return (
         rel.id,
         rel.type.value,
         rel.source,
         rel.target,
-        rel.strength,
-        since.isoformat() if (since := rel.in_force_since) else None,
-        until.isoformat() if (until := rel.in_force_until) else None,
-        confidence_rank(rel.confidence),
-        date_floor(known).isoformat() if known else None,
+        f["strength"],
+        f["since"],
+        f["until"],
+        f["confidence"],
+        f["known"],
         body,
     )

@@ -1,0 +1,388 @@
+"""The Neo4j backend: the same contract as the embedded store, over the official driver.
+
+Managed transactions (``execute_read``/``execute_write``) retry transient errors; sessions are
+always closed; every driver error is translated into a graphkit error here, so none escapes.
+Traversal runs in the database one layer at a time (``cypher/read/expand_*.cypher``) and the
+shared layered search in :mod:`graphkit.traversal` keeps the best path per node, so both
+backends answer with the same paths by construction. Works with ``bolt://``, ``neo4j://`` and
+``neo4j+s://`` (clusters, Aura) alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import exceptions as nx
+from pydantic import BaseModel
+
+from graphkit import cypher
+from graphkit.errors import BackendUnavailable, BoundExceeded, GraphkitError, InvalidData, Issue
+from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
+from graphkit.query import IngestSummary, StoreStats
+from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
+from graphkit.semantics import ResolvedFilters
+from graphkit.settings import Settings
+from graphkit.store.base import BestPaths, GraphStore
+from graphkit.text import search_text
+from graphkit.traversal import Arc, best_paths_layered, path_key
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+#: Rows per UNWIND statement: large enough to amortise round trips, small enough for memory.
+BATCH_ROWS = 5_000
+#: Most candidate paths the k-paths query may return before it is refused as too broad.
+MAX_PATH_ROWS = 200_000
+
+
+@contextmanager
+def _translated(what: str) -> Iterator[None]:
+    """Turn driver errors into graphkit errors, keeping the cause."""
+    try:
+        yield
+    except GraphkitError:
+        raise
+    except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
+        raise BackendUnavailable(f"Neo4j is unavailable during {what}: {exc}") from exc
+    except nx.ClientError as exc:
+        code = exc.code or ""
+        if "TransactionTimedOut" in code or "Terminated" in code:
+            raise BoundExceeded(
+                f"{what} ran past its time budget in Neo4j; narrow the query "
+                "(smaller max_depth, fewer types, a higher min_strength).",
+                bound="time",
+            ) from exc
+        if "ConstraintValidationFailed" in code:
+            raise InvalidData([Issue(None, None, None, f"Neo4j refused the batch: {exc}")]) from exc
+        raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
+    except (nx.Neo4jError, nx.DriverError) as exc:
+        raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
+
+
+def _chunks(rows: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+class Neo4jStore(GraphStore):
+    """A :class:`GraphStore` on a Neo4j 5 server, configured from ``NEO4J_*`` settings."""
+
+    backend = "neo4j"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database = settings.neo4j_database
+        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+        try:
+            self._driver = GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+            self._driver.verify_connectivity()
+        except (nx.Neo4jError, nx.DriverError, ValueError) as exc:
+            raise BackendUnavailable(
+                f"cannot reach Neo4j at {settings.neo4j_uri}: {exc}. Start a local server with "
+                "`scripts/neo4j-local start` or set NEO4J_URI."
+            ) from exc
+        self.ensure_schema()
+
+    # ------------------------------------------------------------------ plumbing
+    def _read(
+        self, work: Callable[[ManagedTransaction], T], what: str, timeout: float | None = None
+    ) -> T:
+        fn = unit_of_work(timeout=timeout)(work) if timeout else work
+        with _translated(what), self._driver.session(database=self.database) as session:
+            return session.execute_read(fn)
+
+    def _write(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
+        with _translated(what), self._driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def _rows(
+        self, query: str, what: str, timeout: float | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            return tx.run(query, params).data()
+
+        return self._read(work, what, timeout)
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes if missing (idempotent)."""
+        with _translated("schema set-up"), self._driver.session(database=self.database) as s:
+            for statement in cypher.statements("schema/constraints"):
+                s.run(statement).consume()
+
+    def wipe(self) -> None:
+        """Delete everything in the database (tests and explicit resets only)."""
+        with _translated("wipe"), self._driver.session(database=self.database) as s:
+            s.run(cypher.load("admin/wipe")).consume()
+
+    def counts(self) -> tuple[int, int]:
+        """Total nodes and relationships in the database."""
+        (row,) = self._rows(cypher.load("read/counts"), "counts")
+        return int(row["nodes"]), int(row["relationships"])
+
+    # ------------------------------------------------------------------ writes
+    def write(self, batch: Batch) -> IngestSummary:
+        counts: dict[str, dict[str, int]] = {
+            k: {"sources": 0, "entities": 0, "relationships": 0}
+            for k in ("created", "updated", "unchanged")
+        }
+
+        def classify(
+            tx: ManagedTransaction, label: str, table: str, objs: Sequence[Any]
+        ) -> list[tuple[Any, str]]:
+            stored: dict[str, str] = {}
+            query = cypher.render("read/existing", label=label)
+            for chunk in _chunks([o.id for o in objs]):
+                stored.update((r["id"], r["body"]) for r in tx.run(query, ids=list(chunk)))
+            changed = []
+            for obj in objs:
+                body = canonical_json(obj)
+                before = stored.get(obj.id)
+                if before == body:
+                    counts["unchanged"][table] += 1
+                else:
+                    counts["created" if before is None else "updated"][table] += 1
+                    changed.append((obj, body))
+            return changed
+
+        def work(tx: ManagedTransaction) -> None:
+            sources = classify(tx, "Source", "sources", batch.sources)
+            for chunk in _chunks([{"id": s.id, "body": b} for s, b in sources]):
+                tx.run(cypher.load("write/upsert_sources"), rows=list(chunk)).consume()
+
+            by_kind: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
+            for ent, body in classify(tx, "Entity", "entities", batch.entities):
+                by_kind[ent.kind].append(
+                    {"id": ent.id, "name": ent.name, "search": search_text(ent), "body": body}
+                )
+            for kind, rows in by_kind.items():
+                query = cypher.render("write/upsert_entities", kind=kind, other_kinds="all")
+                for chunk in _chunks(rows):
+                    tx.run(query, rows=list(chunk)).consume()
+
+            rels = classify(tx, "Claim", "relationships", batch.relationships)
+            self._write_relationships(tx, [r for r, _ in rels], {r.id: b for r, b in rels}, batch)
+
+        self._write(work, "ingest")
+        return IngestSummary(**counts)
+
+    def _write_relationships(
+        self, tx: ManagedTransaction, rels: list[Relationship], bodies: dict[str, str], batch: Batch
+    ) -> None:
+        if not rels:
+            return
+        cited = {ev.source for r in rels for ev in r.evidence}
+        known = {s.id: s for s in batch.sources}
+        missing = sorted(cited - set(known))
+        query = cypher.render("read/existing", label="Source")
+        for chunk in _chunks(missing):
+            for row in tx.run(query, ids=list(chunk)):
+                known[row["id"]] = Source.model_validate_json(row["body"])
+        # Edges whose type or endpoints change are deleted before they are written again.
+        meta = cypher.load("read/claims_meta")
+        moved: list[str] = []
+        wanted = {r.id: r for r in rels}
+        for chunk in _chunks(list(wanted)):
+            for row in tx.run(meta, ids=list(chunk)):
+                rel = wanted[row["id"]]
+                if (row["type"], row["source"], row["target"]) != (
+                    rel.type.value,
+                    rel.source,
+                    rel.target,
+                ):
+                    moved.append(rel.id)
+        if moved:
+            tx.run(cypher.load("write/delete_edges"), ids=moved).consume()
+        claim_rows = [
+            {
+                "id": r.id,
+                "type": r.type.value,
+                "source": r.source,
+                "target": r.target,
+                "body": bodies[r.id],
+                "cites": [{"source": ev.source, "stance": ev.stance.value} for ev in r.evidence],
+            }
+            for r in rels
+        ]
+        for claims in _chunks(claim_rows):
+            tx.run(cypher.load("write/upsert_claims"), rows=list(claims)).consume()
+        by_type: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+        for r in rels:
+            by_type[r.type].append(
+                {"id": r.id, "source": r.source, "target": r.target, **edge_facts(r, known)}
+            )
+        for rel_type, rows in by_type.items():
+            query = cypher.render("write/upsert_edges", type=rel_type)
+            for edges in _chunks(rows):
+                written = tx.run(query, rows=list(edges)).single(strict=True)["written"]
+                if written != len(edges):
+                    raise InvalidData(
+                        [
+                            Issue(
+                                None,
+                                None,
+                                None,
+                                f"{len(edges) - written} {rel_type.value} "
+                                "relationship(s) refer to entities not in Neo4j",
+                            )
+                        ]
+                    )
+
+    # ------------------------------------------------------------------ lookups
+    def _bodies(self, label: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, M] = {}
+        query = cypher.render("read/existing", label=label)
+        for chunk in _chunks(wanted):
+            for row in self._rows(query, f"{label} lookup", ids=list(chunk)):
+                out[row["id"]] = model.model_validate_json(row["body"])
+        return out
+
+    def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
+        rows = self._rows(
+            cypher.load("read/entity_kinds"), "entity lookup", ids=list(dict.fromkeys(ids))
+        )
+        return {r["id"]: EntityKind(r["kind"]) for r in rows}
+
+    def source_ids(self, ids: Iterable[str]) -> set[str]:
+        rows = self._rows(
+            cypher.load("read/source_ids"), "source lookup", ids=list(dict.fromkeys(ids))
+        )
+        return {r["id"] for r in rows}
+
+    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        return self._bodies("Entity", Entity, ids)
+
+    def relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
+        return self._bodies("Claim", Relationship, ids)
+
+    def sources(self, ids: Iterable[str]) -> dict[str, Source]:
+        return self._bodies("Source", Source, ids)
+
+    def incident(self, ids: Iterable[str], limit: int) -> list[Relationship]:
+        rows = self._rows(
+            cypher.load("read/incident"), "neighbourhood", ids=list(dict.fromkeys(ids)), limit=limit
+        )
+        return [Relationship.model_validate_json(r["body"]) for r in rows]
+
+    def relationship_count(self, entity_id: str) -> int:
+        rows = self._rows(cypher.load("read/relationship_count"), "count", id=entity_id)
+        return int(rows[0]["n"]) if rows else 0
+
+    def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
+        if not tokens:
+            return []
+        first = max(tokens, key=len)
+        rows = self._rows(
+            cypher.load("read/search"), "search", first=first, tokens=tokens, limit=limit
+        )
+        return [Entity.model_validate_json(r["body"]) for r in rows]
+
+    # ------------------------------------------------------------------ traversal
+    @staticmethod
+    def _flow_params(f: ResolvedFilters) -> dict[str, Any]:
+        by_flow: dict[Flow, list[str]] = {Flow.FORWARD: [], Flow.REVERSE: [], Flow.BOTH: []}
+        for rel_type in sorted(f.types):
+            flow = RELATIONSHIPS[rel_type].flow
+            if flow in by_flow:
+                by_flow[flow].append(rel_type.value)
+        return {
+            "forward": by_flow[Flow.FORWARD],
+            "reverse": by_flow[Flow.REVERSE],
+            "both": by_flow[Flow.BOTH],
+            "as_of": f.as_of.isoformat(),
+            "known_by": f.known_by.isoformat() if f.known_by else None,
+            "min_confidence": f.min_confidence,
+        }
+
+    def best_paths(
+        self,
+        anchor: str,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> BestPaths:
+        params = self._flow_params(filters)
+        query = cypher.load("read/expand_into" if inbound else "read/expand_from")
+        deadline = time.monotonic() + time_budget
+
+        def expand(frontier: list[str]) -> dict[str, list[Arc]]:
+            remaining = max(deadline - time.monotonic(), 0.001)
+            rows = self._rows(query, "traversal", timeout=remaining, frontier=frontier, **params)
+            arcs: dict[str, list[Arc]] = defaultdict(list)
+            for r in rows:
+                node, other = r["node"], r["other"]
+                tail, head = (other, node) if inbound else (node, other)
+                arcs[node].append(Arc(tail, head, r["rel"], float(r["strength"])))
+            return arcs
+
+        labels = best_paths_layered(
+            expand,
+            anchor,
+            inbound=inbound,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            time_budget=time_budget,
+        )
+        return {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()}
+
+    def k_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+    ) -> list[tuple[float, tuple[str, ...]]]:
+        if source == target:
+            return []
+        query = cypher.render("read/simple_paths", max_depth=max_depth)
+        rows = self._rows(
+            query,
+            "path search",
+            timeout=time_budget,
+            source=source,
+            target=target,
+            max_paths=MAX_PATH_ROWS,
+            **self._flow_params(filters),
+        )
+        if len(rows) >= MAX_PATH_ROWS:
+            raise BoundExceeded(
+                f"more than {MAX_PATH_ROWS} candidate paths; narrow the query "
+                "(smaller max_depth, fewer types, as_of).",
+                bound="paths",
+            )
+        found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
+        for r in rows:
+            strength = 1.0
+            for s in r["strengths"]:
+                strength *= float(s)
+            if strength <= 0.0 or strength < min_strength:
+                continue
+            ids = tuple(r["rels"])
+            found.append((path_key(strength, ids), strength, ids))
+        found.sort(key=lambda item: item[0])
+        return [(s, ids) for _key, s, ids in found[:k]]
+
+    # ------------------------------------------------------------------ admin
+    def stats(self) -> StoreStats:
+        (row,) = self._rows(cypher.load("read/stats"), "stats")
+        return StoreStats(
+            backend=self.backend,
+            entities=row["entities"],
+            relationships=row["relationships"],
+            sources=row["sources"],
+        )
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,103 @@
+"""Conformance fixtures: every backend, loaded with the same datasets.
+
+The Neo4j backend is a real server. Tests connect to ``GRAPHKIT_TEST_NEO4J_URI`` (set by
+``scripts/test``, which starts a throwaway server with ``scripts/neo4j-local``) and never to
+``NEO4J_URI``, because they wipe the database. Without a reachable server the Neo4j cases
+are skipped with the reason on a developer machine, and fail in CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graphkit.engine import QueryEngine
+from graphkit.errors import BackendUnavailable
+from graphkit.settings import Settings
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.neo4j import Neo4jStore
+from tests.conformance.datasets import DATASETS
+
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def neo4j_settings() -> Settings:
+    uri = os.environ.get("GRAPHKIT_TEST_NEO4J_URI")
+    if not uri:
+        reason = "GRAPHKIT_TEST_NEO4J_URI is not set (scripts/test starts a local Neo4j)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Neo4j tests must run in CI: {reason}")
+        pytest.skip(reason)
+    return Settings(backend="neo4j", neo4j_uri=uri, neo4j_user="neo4j", neo4j_password="")
+
+
+def open_backend(name: str, tmp: Path) -> QueryEngine:
+    """A fresh, empty store of the named backend."""
+    if name == "embedded":
+        settings = Settings(store=tmp / "conformance.db")
+        return QueryEngine(EmbeddedStore(settings.store), settings)
+    settings = neo4j_settings()
+    try:
+        store = Neo4jStore(settings)
+    except BackendUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Neo4j tests must run in CI: {exc}")
+        pytest.skip(str(exc))
+    store.wipe()
+    return QueryEngine(store, settings)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[QueryEngine]:
+    """An empty store of each backend in turn."""
+    eng = open_backend(request.param, tmp_path)
+    yield eng
+    eng.store.close()
+
+
+class Pair:
+    """The same dataset in the embedded store and in Neo4j."""
+
+    def __init__(self, embedded: QueryEngine, neo4j: QueryEngine) -> None:
+        self.embedded = embedded
+        self.neo4j = neo4j
+
+
+_current: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def neo4j_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryEngine]:
+    """One Neo4j connection for the whole session."""
+    eng = open_backend("neo4j", tmp_path_factory.mktemp("neo"))
+    yield eng
+    eng.store.close()
+
+
+@pytest.fixture(scope="session")
+def embedded_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, QueryEngine]]:
+    """One embedded store per dataset, loaded once."""
+    root = tmp_path_factory.mktemp("emb")
+    engines = {}
+    for name, build in DATASETS.items():
+        settings = Settings(store=root / f"{name}.db")
+        eng = QueryEngine(EmbeddedStore(settings.store), settings)
+        eng.ingest(build())
+        engines[name] = eng
+    yield engines
+    for eng in engines.values():
+        eng.store.close()
+
+
+def pair(dataset: str, embedded_engines: dict[str, QueryEngine], neo4j_engine: QueryEngine) -> Pair:
+    """Both backends holding ``dataset`` (Neo4j is reloaded when the dataset changes)."""
+    if _current.get("neo4j") != dataset:
+        store = neo4j_engine.store
+        assert isinstance(store, Neo4jStore)
+        store.wipe()
+        neo4j_engine.ingest(DATASETS[dataset]())
+        _current["neo4j"] = dataset
+    return Pair(embedded_engines[dataset], neo4j_engine)

@@ -1,0 +1,48 @@
+"""Every Cypher file plans on a real Neo4j (EXPLAIN), so a typo fails here, not in use."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graphkit import cypher
+from graphkit.engine import QueryEngine
+from graphkit.query import MAX_DEPTH_LIMIT
+from graphkit.schema import EntityKind, RelType
+from graphkit.store.neo4j import Neo4jStore
+
+SAMPLE = {
+    "kind": EntityKind.COMPANY,
+    "other_kinds": "all",
+    "type": RelType.OWNS,
+    "label": "Entity",
+    "max_depth": 3,
+}
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", cypher.names())
+def test_cypher_file_plans(name: str, neo4j_engine: QueryEngine) -> None:
+    store = neo4j_engine.store
+    assert isinstance(store, Neo4jStore)
+    text = cypher.load(name)
+    assert text.startswith("//"), "every file starts with a header comment"
+    wanted = set(re.findall(r"\{\{(\w+)\}\}", text))
+    rendered = cypher.render(name, **{k: SAMPLE[k] for k in wanted})
+    params = dict.fromkeys(re.findall(r"\$(\w+)", rendered))
+    with store._driver.session(database=store.database) as session:  # noqa: SLF001
+        for statement in cypher.split_statements(rendered):
+            session.run("EXPLAIN " + statement, params).consume()
+
+
+def test_render_refuses_names_outside_the_allow_lists() -> None:
+    from graphkit.errors import InvalidQuery
+
+    for bad in ({"type": "OWNS|KNOWS"}, {"type": "OWNS]->(x) DELETE x//"}):
+        with pytest.raises(InvalidQuery):
+            cypher.render("write/upsert_edges", **bad)
+    with pytest.raises(InvalidQuery):
+        cypher.render("read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1)
+    with pytest.raises(InvalidQuery):
+        cypher.render("read/existing", label="Entity) DETACH DELETE (n")
