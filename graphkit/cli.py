@@ -551,6 +551,31 @@ def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt =
 
 
 @app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Default: GRAPHKIT_HOST or 127.0.0.1.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Default: GRAPHKIT_PORT or 8000.")
+    ] = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(backend, store)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
 def schema() -> None:
     """The relationship table: kinds joined, influence flow and strength rule."""
     table = Table(title="Relationship types")

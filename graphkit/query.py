@@ -19,6 +19,10 @@ MAX_DEPTH_LIMIT = 10
 MAX_PAGE = 500
 
 ENTITY_EXAMPLE = "rotterdam-port-logistics-data"
+_DEPTH = "Most hops on a path (the server may cap it lower)."
+_MIN_STRENGTH = "Drop paths weaker than this (strength = product of hop strengths, 0–1]."
+_LIMIT = f"Results per page (at most {MAX_PAGE})."
+_OFFSET = "Skip this many results (stable order: strength, hops, id)."
 
 
 class _Model(BaseModel):
@@ -56,57 +60,67 @@ class Filters(_Model):
 class ReachRequest(Filters):
     """Who can reach ``target``: actors with an influence path to it, strongest first."""
 
-    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE])
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+    target: str = Field(
+        min_length=1,
+        examples=[ENTITY_EXAMPLE],
+        description="Id of the entity to reach (e.g. a data asset).",
+    )
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     kinds: tuple[EntityKind, ...] | None = Field(
         default=None,
         description="Result kinds (default: actors — companies, people, state "
         "and party bodies, public bodies, platforms).",
     )
-    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
+    offset: int = Field(default=0, ge=0, description=_OFFSET)
 
 
 class ExposureRequest(Filters):
     """What ``source`` can reach: everything downstream of it, strongest first."""
 
-    source: str = Field(min_length=1, examples=["cn-government"])
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+    source: str = Field(
+        min_length=1,
+        examples=["cn-government"],
+        description="Id of the actor whose reach to measure.",
+    )
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     kinds: tuple[EntityKind, ...] | None = Field(
         default=None, description="Result kinds (default: all)."
     )
-    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
+    offset: int = Field(default=0, ge=0, description=_OFFSET)
 
 
 class PathsRequest(Filters):
     """The ``k`` strongest distinct simple paths from ``source`` to ``target``."""
 
-    source: str = Field(min_length=1, examples=["logink"])
-    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE])
-    k: int = Field(default=5, ge=1, le=50)
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0)
+    source: str = Field(min_length=1, examples=["logink"], description="Where paths start.")
+    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE], description="Where they end.")
+    k: int = Field(default=5, ge=1, le=50, description="How many paths.")
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
 
 
 class NeighbourhoodRequest(Filters):
     """Every relationship within ``depth`` hops of an entity, in any direction and of any
     type (bans and warnings included)."""
 
-    entity: str = Field(min_length=1, examples=["hikvision"])
-    depth: int = Field(default=1, ge=1, le=3)
-    limit: int = Field(default=200, ge=1, le=MAX_PAGE)
+    entity: str = Field(min_length=1, examples=["hikvision"], description="Centre entity id.")
+    depth: int = Field(default=1, ge=1, le=3, description="Hops around the centre.")
+    limit: int = Field(default=200, ge=1, le=MAX_PAGE, description="Most relationships.")
 
 
 class SearchRequest(_Model):
     """Find entities by name or alias, ignoring case, accents and script."""
 
-    text: str = Field(min_length=1, max_length=200, examples=["rotterdam"])
-    kinds: tuple[EntityKind, ...] | None = None
-    limit: int = Field(default=20, ge=1, le=MAX_PAGE)
-    offset: int = Field(default=0, ge=0)
+    text: str = Field(
+        min_length=1, max_length=200, examples=["rotterdam"], description="Name, alias or id."
+    )
+    kinds: tuple[EntityKind, ...] | None = Field(default=None, description="Only these kinds.")
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE, description=_LIMIT)
+    offset: int = Field(default=0, ge=0, description=_OFFSET)
 
 
 # ----------------------------------------------------------------------------- results

@@ -31,6 +31,27 @@ class Settings(BaseSettings):
         default=2_000_000, ge=1000, description="Most arcs one path search may expand."
     )
 
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="Keys accepted for writes (and for reads when read_keys_required). "
+        "Environment: GRAPHKIT_API_KEYS as a JSON list.",
+    )
+    read_keys_required: bool = Field(default=False, description="Put reads behind keys too.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser."
+    )
+    rate_limit: int = Field(
+        default=0, ge=0, description="Expensive requests per client per minute (0: no limit)."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `graphkit serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    neo4j_retry_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long managed transactions retry transient errors "
+        "before the backend counts as unavailable.",
+    )
     neo4j_uri: str = Field(
         default="bolt://127.0.0.1:7687",
         validation_alias=AliasChoices("NEO4J_URI", "GRAPHKIT_NEO4J_URI"),

@@ -13,17 +13,9 @@ from dataclasses import dataclass
 
 from pyvis.network import Network
 
-from graphkit.query import (
-    EntityRef,
-    ExposureResult,
-    Hop,
-    NeighbourhoodResult,
-    PathsResult,
-    ReachResult,
-)
+from graphkit.export import Result, elements
+from graphkit.query import EntityRef, Hop, PathsResult
 from graphkit.schema import Confidence, EntityKind
-
-Result = ReachResult | ExposureResult | PathsResult | NeighbourhoodResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,49 +82,6 @@ def _edge_title(hop: Hop) -> str:
     return "\n".join(lines)
 
 
-def _collect(result: Result) -> tuple[list[EntityRef], list[Hop], set[str], str]:
-    """Entities, hops, highlighted ids and a caption for any result."""
-    ents: dict[str, EntityRef] = {}
-    hops: dict[str, Hop] = {}
-
-    def add_path(entities: Iterable[EntityRef], path_hops: Iterable[Hop]) -> None:
-        for e in entities:
-            ents.setdefault(e.id, e)
-        for h in path_hops:
-            hops.setdefault(h.relationship_id, h)
-
-    if isinstance(result, ReachResult):
-        ents[result.target.id] = result.target
-        for item in result.items:
-            add_path(item.path.entities, item.path.hops)
-        caption = f"Who can reach {result.target.name} — as of {result.as_of}"
-        return list(ents.values()), list(hops.values()), {result.target.id}, caption
-    if isinstance(result, ExposureResult):
-        ents[result.source.id] = result.source
-        for item in result.items:
-            add_path(item.path.entities, item.path.hops)
-        caption = f"What {result.source.name} can reach — as of {result.as_of}"
-        return list(ents.values()), list(hops.values()), {result.source.id}, caption
-    if isinstance(result, PathsResult):
-        ents[result.source.id] = result.source
-        ents[result.target.id] = result.target
-        for path in result.paths:
-            add_path(path.entities, path.hops)
-        caption = (
-            f"Strongest paths from {result.source.name} to {result.target.name} — "
-            f"as of {result.as_of}"
-        )
-        return (
-            list(ents.values()),
-            list(hops.values()),
-            {result.source.id, result.target.id},
-            caption,
-        )
-    add_path(result.entities, result.relationships)
-    caption = f"Neighbourhood of {result.center.name} — as of {result.as_of}"
-    return list(ents.values()), list(hops.values()), {result.center.id}, caption
-
-
 def _legend(kinds: Iterable[EntityKind], caption: str) -> str:
     items = "".join(
         f'<li><span class="sw" style="background:{KIND_STYLES[k].color}"></span>'
@@ -180,7 +129,8 @@ def network_html(result: Result, *, hierarchical: bool | None = None) -> str:
         result: a reach, exposure, paths or neighbourhood result.
         hierarchical: left-to-right layered layout (default: on for paths).
     """
-    entities, hops, highlight, caption = _collect(result)
+    parts = elements(result)
+    entities, hops, highlight, caption = parts.entities, parts.hops, parts.highlight, parts.caption
     net = Network(height="100vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     for ent in entities:
         style = KIND_STYLES[ent.kind]

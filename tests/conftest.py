@@ -18,6 +18,9 @@ from graphkit.settings import Settings
 from graphkit.store.embedded import EmbeddedStore
 from ingest.curated import read_curated
 
+#: Backend fixtures (embedded and a real Neo4j) for the conformance and API suites.
+pytest_plugins = ["tests.backends"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed"
 #: The date every seed test pins "today" to, so answers do not drift with the calendar.

@@ -79,7 +79,12 @@ class Neo4jStore(GraphStore):
         self.database = settings.neo4j_database
         auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
         try:
-            self._driver = GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+            self._driver = GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=auth,
+                max_transaction_retry_time=settings.neo4j_retry_seconds,
+                connection_timeout=min(15.0, settings.neo4j_retry_seconds),
+            )
             self._driver.verify_connectivity()
         except (nx.Neo4jError, nx.DriverError, ValueError) as exc:
             raise BackendUnavailable(

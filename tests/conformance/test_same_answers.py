@@ -14,7 +14,7 @@ from graphkit.query import (
     ReachRequest,
     SearchRequest,
 )
-from tests.conformance.conftest import pair
+from tests.backends import pair
 
 Request = ReachRequest | ExposureRequest | PathsRequest | NeighbourhoodRequest | SearchRequest
 R = "rotterdam-port-logistics-data"

@@ -1,4 +1,4 @@
-"""Conformance fixtures: every backend, loaded with the same datasets.
+"""Backend fixtures shared by the conformance and API suites: every backend, same datasets.
 
 The Neo4j backend is a real server. Tests connect to ``GRAPHKIT_TEST_NEO4J_URI`` (set by
 ``scripts/test``, which starts a throwaway server with ``scripts/neo4j-local``) and never to

@@ -1,0 +1,74 @@
+"""The API app: ``create_app()`` wires settings, the engine, routers and error handlers.
+
+Routers translate HTTP to calls on :class:`graphkit.engine.QueryEngine`; nothing here touches
+a backend directly. Run with ``graphkit serve``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.deps import RateLimiter, get_engine_or_open
+from api.metrics import Metrics
+from api.routes import entities, exports, health, ingest, queries, sources
+from graphkit import __version__
+from graphkit.engine import QueryEngine
+from graphkit.errors import BackendUnavailable
+from graphkit.settings import Settings
+
+log = logging.getLogger("graphkit.api")
+
+DESCRIPTION = """
+Who can reach what — through ownership, state control, party committees, laws, port and
+platform agreements, supplier deployments and data routing — with the evidence for every hop.
+
+Every answer carries, per hop, its sources (title, date, address, excerpt), confidence,
+validity interval and any disputing evidence. Errors are `application/problem+json`.
+Reads are open unless the server requires keys; `POST /ingest` always needs one.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: QueryEngine | None = None) -> FastAPI:
+    """Build the app. Pass ``engine`` to serve an already open store (tests, notebooks)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if engine is not None:
+            app.state.engine = engine
+            yield
+            return
+        app.state.engine = None
+        try:
+            get_engine_or_open(app)
+        except BackendUnavailable as exc:  # keep serving: requests answer 503 until it is back
+            log.warning("backend not available at start-up: %s", exc)
+        try:
+            yield
+        finally:
+            if app.state.engine is not None:
+                app.state.engine.store.close()
+
+    app = FastAPI(title="graphkit", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+    app.state.metrics = Metrics()
+    app.state.metrics.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
+    errors.install(app)
+    for module in (queries, entities, sources, exports, ingest, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,30 @@
+"""Liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import EngineDep
+from api.errors import responses
+from graphkit.query import StoreStats
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=StoreStats, responses=responses(503))
+def readyz(engine: EngineDep) -> StoreStats:
+    """The backend answers (with what it holds)."""
+    return engine.stats()
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: request counts and latencies per route."""
+    rendered: Response = request.app.state.metrics.render()
+    return rendered

@@ -1,0 +1,225 @@
+"""Exports of query results for other tools: JSON, CSV, GEXF and GraphML (Gephi, Cytoscape),
+and the offline HTML page. Pure functions over result models, shared by the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import networkx as nx
+
+from graphkit.query import (
+    EntityRef,
+    ExposureResult,
+    Hop,
+    NeighbourhoodResult,
+    PathsResult,
+    ReachResult,
+)
+
+Result = ReachResult | ExposureResult | PathsResult | NeighbourhoodResult
+
+
+class ExportFormat(StrEnum):
+    """Formats a result can be exported to."""
+
+    JSON = "json"
+    CSV = "csv"
+    CSV_NODES = "csv-nodes"
+    GEXF = "gexf"
+    GRAPHML = "graphml"
+    HTML = "html"
+
+
+#: Media type and file extension of each format.
+MEDIA: dict[ExportFormat, tuple[str, str]] = {
+    ExportFormat.JSON: ("application/json", "json"),
+    ExportFormat.CSV: ("text/csv; charset=utf-8", "csv"),
+    ExportFormat.CSV_NODES: ("text/csv; charset=utf-8", "nodes.csv"),
+    ExportFormat.GEXF: ("application/gexf+xml", "gexf"),
+    ExportFormat.GRAPHML: ("application/graphml+xml", "graphml"),
+    ExportFormat.HTML: ("text/html; charset=utf-8", "html"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Elements:
+    """The entities and hops of any result, the ones to highlight, and a caption."""
+
+    entities: list[EntityRef]
+    hops: list[Hop]
+    highlight: set[str]
+    caption: str
+
+
+def elements(result: Result) -> Elements:
+    """Entities and hops (deduplicated, in result order) of any query result."""
+    ents: dict[str, EntityRef] = {}
+    hops: dict[str, Hop] = {}
+
+    def add(entities: Iterable[EntityRef], path_hops: Iterable[Hop]) -> None:
+        for e in entities:
+            ents.setdefault(e.id, e)
+        for h in path_hops:
+            hops.setdefault(h.relationship_id, h)
+
+    if isinstance(result, ReachResult):
+        add([result.target], [])
+        for item in result.items:
+            add(item.path.entities, item.path.hops)
+        caption = f"Who can reach {result.target.name} — as of {result.as_of}"
+        highlight = {result.target.id}
+    elif isinstance(result, ExposureResult):
+        add([result.source], [])
+        for item in result.items:
+            add(item.path.entities, item.path.hops)
+        caption = f"What {result.source.name} can reach — as of {result.as_of}"
+        highlight = {result.source.id}
+    elif isinstance(result, PathsResult):
+        add([result.source, result.target], [])
+        for path in result.paths:
+            add(path.entities, path.hops)
+        caption = (
+            f"Strongest paths from {result.source.name} to {result.target.name} — "
+            f"as of {result.as_of}"
+        )
+        highlight = {result.source.id, result.target.id}
+    else:
+        add(result.entities, result.relationships)
+        caption = f"Neighbourhood of {result.center.name} — as of {result.as_of}"
+        highlight = {result.center.id}
+    return Elements(list(ents.values()), list(hops.values()), highlight, caption)
+
+
+def _evidence_text(hop: Hop) -> str:
+    return " | ".join(
+        f"[{ev.stance}] {ev.title} ({ev.date or 'undated'}){' ' + ev.url if ev.url else ''}: "
+        f"“{ev.excerpt}”"
+        for ev in hop.evidence
+    )
+
+
+def _edge_attrs(hop: Hop) -> dict[str, str | float | bool]:
+    """Flat, typed attributes (GEXF and GraphML take no nulls or lists)."""
+    return {
+        "relationship_id": hop.relationship_id,
+        "rel_type": hop.type.value,  # GEXF reserves "type" for edge directedness
+        "label": hop.type.value,
+        "weight": hop.strength,
+        "strength": hop.strength,
+        "confidence": str(hop.confidence),
+        "share": hop.share if hop.share is not None else -1.0,
+        "role": hop.role or "",
+        "valid_from": hop.valid_from or "",
+        "valid_to": hop.valid_to or "",
+        "known_from": hop.known_from or "",
+        "undated": hop.undated,
+        "disputed": hop.disputed,
+        "active": hop.active,
+        "explanation": hop.explanation,
+        "sources": "; ".join(dict.fromkeys(ev.title for ev in hop.evidence)),
+        "evidence": _evidence_text(hop),
+    }
+
+
+def to_networkx(result: Result) -> nx.MultiDiGraph[str]:
+    """The result as a directed multigraph (edges point the way influence travels)."""
+    parts = elements(result)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(caption=parts.caption)
+    for e in parts.entities:
+        graph.add_node(
+            e.id,
+            label=e.name,
+            kind=e.kind.value,
+            country=e.country or "",
+            unnamed=e.unnamed,
+            highlight=e.id in parts.highlight,
+        )
+    for h in parts.hops:
+        graph.add_edge(h.influence_from, h.influence_to, key=h.relationship_id, **_edge_attrs(h))
+    return graph
+
+
+def _csv(rows: list[dict[str, object]], columns: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def export(result: Result, fmt: ExportFormat) -> str:
+    """A result in the given format, as text.
+
+    Example:
+        >>> from graphkit.query import EntityRef, ReachResult
+        >>> r = ReachResult(target=EntityRef(id="t", kind="DataAsset", name="T"),
+        ...                 as_of="2020-01-01", total=0, offset=0, limit=5, items=())
+        >>> export(r, ExportFormat.CSV_NODES).splitlines()[1]
+        't,T,DataAsset,,False,True'
+    """
+    if fmt is ExportFormat.JSON:
+        return result.model_dump_json(indent=2)
+    if fmt is ExportFormat.HTML:
+        from graphkit.viz import network_html
+
+        return network_html(result)
+    if fmt is ExportFormat.CSV_NODES:
+        parts = elements(result)
+        rows: list[dict[str, object]] = [
+            {
+                "id": e.id,
+                "name": e.name,
+                "kind": e.kind.value,
+                "country": e.country or "",
+                "unnamed": e.unnamed,
+                "highlight": e.id in parts.highlight,
+            }
+            for e in parts.entities
+        ]
+        return _csv(rows, ["id", "name", "kind", "country", "unnamed", "highlight"])
+    if fmt is ExportFormat.CSV:
+        parts = elements(result)
+        names = {e.id: e.name for e in parts.entities}
+        rows = [
+            {
+                "from_id": h.influence_from,
+                "from_name": names.get(h.influence_from, ""),
+                "to_id": h.influence_to,
+                "to_name": names.get(h.influence_to, ""),
+                **_edge_attrs(h),
+            }
+            for h in parts.hops
+        ]
+        columns = [
+            "from_id",
+            "from_name",
+            "to_id",
+            "to_name",
+            "relationship_id",
+            "type",
+            "strength",
+            "confidence",
+            "share",
+            "role",
+            "valid_from",
+            "valid_to",
+            "known_from",
+            "undated",
+            "disputed",
+            "active",
+            "explanation",
+            "evidence",
+        ]
+        return _csv(rows, columns)
+    graph = to_networkx(result)
+    buf = io.BytesIO()
+    if fmt is ExportFormat.GEXF:
+        nx.write_gexf(graph, buf)
+    else:
+        nx.write_graphml(graph, buf)
+    return buf.getvalue().decode("utf-8")
