@@ -31,6 +31,7 @@ from graphkit.errors import (
     NoPath,
     SourceNotFound,
 )
+from graphkit.export import MEDIA, ExportFormat, export
 from graphkit.query import (
     ExposureRequest,
     ExposureResult,
@@ -47,7 +48,6 @@ from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
 from graphkit.settings import Settings
 from graphkit.store import open_store
 from graphkit.validate import RawRecord, validate_records
-from graphkit.viz import network_html
 
 app = typer.Typer(
     add_completion=False,
@@ -489,47 +489,101 @@ def show(
     _run(go)
 
 
+def _write_result(
+    query: VizQuery,
+    entity: str,
+    other: str | None,
+    output: Path,
+    fmt: ExportFormat,
+    as_of: str | None,
+    max_depth: int,
+    depth: int,
+    limit: int,
+    backend: Backend | None,
+    store: Path | None,
+) -> None:
+    """Run one query and write its result in a format (shared by ``viz`` and ``export``)."""
+    with _engine(backend, store) as eng:
+        result: Any
+        if query is VizQuery.reach:
+            result = eng.reach(
+                ReachRequest(target=entity, as_of=as_of, max_depth=max_depth, limit=limit)
+            )
+        elif query is VizQuery.exposure:
+            result = eng.exposure(
+                ExposureRequest(source=entity, as_of=as_of, max_depth=max_depth, limit=limit)
+            )
+        elif query is VizQuery.paths:
+            if other is None:
+                raise typer.BadParameter("paths needs a target: … paths SOURCE TARGET")
+            result = eng.paths(
+                PathsRequest(source=entity, target=other, as_of=as_of, max_depth=max_depth)
+            )
+        else:
+            result = eng.neighbourhood(
+                NeighbourhoodRequest(entity=entity, as_of=as_of, depth=depth, limit=limit)
+            )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(export(result, fmt), encoding="utf-8")
+    err.print(f"wrote {output}")
+
+
+OtherArg = Annotated[str | None, typer.Argument(help="Target entity for 'paths'.")]
+DepthHoodOpt = Annotated[int, typer.Option("--depth", help="Neighbourhood depth.")]
+
+
 @app.command()
 def viz(
     query: VizQuery,
     entity: str,
-    other: Annotated[str | None, typer.Argument(help="Target entity for 'paths'.")] = None,
+    other: OtherArg = None,
     output: Annotated[Path, typer.Option("-o", "--output")] = Path("graphkit.html"),
     as_of: AsOfOpt = None,
     max_depth: DepthOpt = 6,
-    depth: Annotated[int, typer.Option("--depth", help="Neighbourhood depth.")] = 1,
+    depth: DepthHoodOpt = 1,
     limit: LimitOpt = 50,
     backend: BackendOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Write an offline HTML network of a query result (opens with no internet)."""
+    _run(
+        lambda: _write_result(
+            query,
+            entity,
+            other,
+            output,
+            ExportFormat.HTML,
+            as_of,
+            max_depth,
+            depth,
+            limit,
+            backend,
+            store,
+        )
+    )
 
-    def go() -> None:
-        with _engine(backend, store) as eng:
-            result: Any
-            if query is VizQuery.reach:
-                result = eng.reach(
-                    ReachRequest(target=entity, as_of=as_of, max_depth=max_depth, limit=limit)
-                )
-            elif query is VizQuery.exposure:
-                result = eng.exposure(
-                    ExposureRequest(source=entity, as_of=as_of, max_depth=max_depth, limit=limit)
-                )
-            elif query is VizQuery.paths:
-                if other is None:
-                    raise typer.BadParameter("paths needs a target: viz paths SOURCE TARGET")
-                result = eng.paths(
-                    PathsRequest(source=entity, target=other, as_of=as_of, max_depth=max_depth)
-                )
-            else:
-                result = eng.neighbourhood(
-                    NeighbourhoodRequest(entity=entity, as_of=as_of, depth=depth)
-                )
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(network_html(result), encoding="utf-8")
-        err.print(f"wrote {output}")
 
-    _run(go)
+@app.command("export")
+def export_cmd(
+    query: VizQuery,
+    entity: str,
+    other: OtherArg = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.GEXF,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    as_of: AsOfOpt = None,
+    max_depth: DepthOpt = 6,
+    depth: DepthHoodOpt = 1,
+    limit: LimitOpt = 50,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON or HTML."""
+    target = output or Path(f"graphkit-{query.value}-{entity}.{MEDIA[fmt][1]}")
+    _run(
+        lambda: _write_result(
+            query, entity, other, target, fmt, as_of, max_depth, depth, limit, backend, store
+        )
+    )
 
 
 @app.command()

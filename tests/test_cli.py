@@ -92,3 +92,33 @@ def test_cli_on_neo4j_prints_the_same_answer_as_embedded(tmp_path: Path) -> None
     assert on_neo4j.returncode == embedded.returncode == 0, on_neo4j.stderr
     assert on_neo4j.stdout == embedded.stdout
     assert "LOGINK" in on_neo4j.stdout
+
+
+def test_export_gexf_round_trips_through_networkx(tmp_path: Path) -> None:
+    import networkx as nx
+
+    store = tmp_path / "cli.db"
+    _cli("load", str(SEED), store=store)
+    out = tmp_path / "reach.gexf"
+    result = _cli(
+        "export",
+        "reach",
+        "rotterdam-port-logistics-data",
+        "--as-of",
+        "2020-01-01",
+        "--format",
+        "gexf",
+        "-o",
+        str(out),
+        store=store,
+    )
+    assert result.returncode == 0, result.stderr
+    graph = nx.read_gexf(out)
+    assert graph.nodes["logink"]["kind"] == "Platform"
+    (edge,) = [
+        d
+        for _u, v, d in graph.edges(data=True)
+        if d["rel_type"] == "HAS_ACCESS_TO" and d["valid_from"] == "2019"
+    ]
+    assert edge["valid_to"] == "2025-11" and edge["disputed"] is True
+    assert "geen koppeling" in edge["evidence"]

@@ -7,6 +7,8 @@ FastAPI's test client: real routing, validation, dependencies and error handlers
 
 from __future__ import annotations
 
+import threading
+import time
 import warnings
 from collections.abc import Iterator
 
@@ -14,11 +16,13 @@ import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
+import uvicorn  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.app import create_app  # noqa: E402
 from graphkit.engine import QueryEngine  # noqa: E402
 from graphkit.settings import Settings  # noqa: E402
+from tests.api.proxy import free_port  # noqa: E402
 from tests.backends import BACKENDS, pair  # noqa: E402
 
 KEY = "test-key-1"
@@ -46,3 +50,26 @@ def client(seed_engine: QueryEngine) -> Iterator[TestClient]:
 def app_client(engine: QueryEngine, **settings: object) -> TestClient:
     """A client for an app with particular settings."""
     return TestClient(create_app(Settings(**settings), engine=engine))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def live_server(seed_engine: QueryEngine) -> Iterator[str]:
+    """The app served by a real uvicorn on a loopback port."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(seed_engine.settings, engine=seed_engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -55,29 +52,6 @@ def test_backend_outage_gives_503_and_the_service_recovers(
             status = client.get("/reach", params={"target": R}).status_code
         assert status == 200
     proxy.stop()
-
-
-@pytest.fixture
-def live_server(seed_engine: QueryEngine) -> Iterator[str]:
-    """The app served by a real uvicorn on a loopback port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(seed_engine.settings, engine=seed_engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_fifty_concurrent_reach_requests(live_server: str) -> None:

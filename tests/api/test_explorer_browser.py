@@ -1,0 +1,109 @@
+"""The web explorer in a real headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+OUT = ROOT / "test-output"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(live_server: str) -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian chromium must be installed in CI (scripts/test installs it)")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        pg = browser.new_page(viewport={"width": 1500, "height": 950})
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+        pg.goto(live_server + "/")
+        yield pg
+        assert errors == [], errors
+        browser.close()
+
+
+def _actor(pg: object, name: str) -> object:
+    return pg.locator("article.actor", has_text=name).first  # type: ignore[attr-defined]
+
+
+def test_journalist_flow_reach_as_of_share_and_details(page: object, live_server: str) -> None:
+    pg = page
+    OUT.mkdir(exist_ok=True)
+    pg.fill("#entity", "Rotterdam")  # type: ignore[attr-defined]
+    pg.click("#suggestions li:has-text('Rotterdam port logistics data')")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    logink = _actor(pg, "LOGINK")
+    logink.wait_for()
+    text = logink.inner_text()
+    assert "LOGINK has an agreement with Port of Rotterdam" in text
+    assert "Zoom, China en wie de standaarden schrijft" in text and "Disputed by" in text
+    assert "strength 0.256" in text
+    assert pg.get_attribute("#network", "data-nodes") == "6"  # type: ignore[attr-defined]
+    pg.screenshot(path=str(OUT / "explorer-rotterdam-today.png"))  # type: ignore[attr-defined]
+
+    pg.fill("#as_of", "2020-01-01")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_selector("text=as of 2020-01-01")  # type: ignore[attr-defined]
+    text = _actor(pg, "LOGINK").inner_text()
+    assert "LOGINK has access to Rotterdam port logistics data" in text
+    assert "strength 0.640" in text and "(2019–2025-11)" in text
+    shared = pg.url  # type: ignore[attr-defined]
+    assert "as_of=2020-01-01" in shared and "entity=rotterdam-port-logistics-data" in shared
+    pg.screenshot(path=str(OUT / "explorer-rotterdam-2020.png"))  # type: ignore[attr-defined]
+
+    # The shared link reproduces the view in a fresh page.
+    again = pg.context.browser.new_page()  # type: ignore[attr-defined]
+    again.goto(shared)
+    _actor(again, "LOGINK").wait_for()
+    assert "strength 0.640" in _actor(again, "LOGINK").inner_text()
+    assert again.input_value("#as_of") == "2020-01-01"
+
+    # Clicking a node opens its details and sources.
+    pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    point = pg.evaluate(  # type: ignore[attr-defined]
+        "() => state.network.canvasToDOM(state.network.getPositions(['logink']).logink)"
+    )
+    box = pg.locator("#network").bounding_box()  # type: ignore[attr-defined]
+    pg.mouse.click(box["x"] + point["x"], box["y"] + point["y"])  # type: ignore[attr-defined]
+    pg.wait_for_selector("#details h2:has-text('LOGINK')")  # type: ignore[attr-defined]
+    details = pg.inner_text("#details")  # type: ignore[attr-defined]
+    assert "Chinese state logistics data platform." in details
+    assert "Port of Barcelona" in details
+
+
+def test_keyboard_only_search(page: object) -> None:
+    pg = page
+    pg.focus("#entity")  # type: ignore[attr-defined]
+    pg.keyboard.type("haven")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#suggestions li")  # type: ignore[attr-defined]
+    pg.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    chosen = pg.inner_text("#entity-chosen")  # type: ignore[attr-defined]
+    assert chosen.startswith("selected: ")
+    for label in ("entity", "mode", "as_of", "max_depth", "min_confidence"):
+        assert pg.locator(f"label[for={label}]").count() == 1  # type: ignore[attr-defined]
