@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from api import errors
 from api.deps import RateLimiter, get_engine_or_open
 from api.metrics import Metrics
-from api.routes import entities, exports, health, ingest, queries, sources, ui
+from api.routes import analysis, entities, exports, health, ingest, queries, sources, ui
 from graphkit import __version__
 from graphkit.engine import QueryEngine
 from graphkit.errors import BackendUnavailable
@@ -69,6 +69,6 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
             allow_headers=["*"],
         )
     errors.install(app)
-    for module in (queries, entities, sources, exports, ingest, health, ui):
+    for module in (queries, analysis, entities, sources, exports, ingest, health, ui):
         app.include_router(module.router)
     return app

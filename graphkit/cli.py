@@ -33,9 +33,14 @@ from graphkit.errors import (
 )
 from graphkit.export import MEDIA, ExportFormat, export
 from graphkit.query import (
+    BrokersRequest,
+    CentralityRequest,
+    ControlRequest,
+    DiffRequest,
     ExposureRequest,
     ExposureResult,
     NeighbourhoodRequest,
+    OwnersRequest,
     PathsRequest,
     ReachRequest,
     ReachResult,
@@ -600,6 +605,224 @@ def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt =
                 f"{s.backend}: {s.entities} entities, {s.relationships} relationships, "
                 f"{s.sources} sources"
             )
+
+    _run(go)
+
+
+@app.command()
+def owners(
+    entity: str,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Ultimate-owner threshold (0.25, 0.10, 0.50…).")
+    ] = 0.25,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who owns ENTITY directly and through every chain (integrated ownership)."""
+
+    def go() -> None:
+        req = OwnersRequest(entity=entity, as_of=as_of, known_by=known_by, threshold=threshold)
+        with _engine(backend, store) as eng:
+            res = eng.owners(req)
+        if as_json:
+            _emit_json(res)
+            return
+        out.print(f"\n[bold]Owners of {escape(res.entity.name)}[/] — as of {res.as_of}")
+        table = Table()
+        for col in ("owner", "kind", "direct", "integrated", "excl. own cycles", "ultimate"):
+            table.add_column(col)
+        for o in res.owners:
+            table.add_row(
+                escape(o.entity.name),
+                o.entity.kind.value,
+                f"{o.direct:.1%}",
+                f"{o.integrated:.1%}",
+                f"{o.excluding_own_cycles:.1%}",
+                "yes" if o.ultimate else "",
+            )
+        out.print(table)
+        names = ", ".join(f"{o.entity.name} ({o.integrated:.1%})" for o in res.ultimate_owners)
+        out.print(f"Ultimate owners ≥ {res.threshold:.0%}: {names or 'none'}", markup=False)
+        out.print(f"State / party share: {res.state_share:.1%}", markup=False)
+        for o in res.owners:
+            for chain in o.paths:
+                out.print(
+                    f"  {o.entity.name}: chain contributing {chain.contribution:.1%}", markup=False
+                )
+                _print_path(chain.path)
+        for hop in res.unknown_share_stakes:
+            out.print(f"  size not given: {hop.explanation}", markup=False, style="dim")
+
+    _run(go)
+
+
+@app.command()
+def control(
+    entity: str,
+    as_of: AsOfOpt = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who ultimately controls ENTITY (explicit control and majority chains)."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            res = eng.control(ControlRequest(entity=entity, as_of=as_of))
+        if as_json:
+            _emit_json(res)
+            return
+        out.print(f"\n[bold]Control of {escape(res.entity.name)}[/] — as of {res.as_of}")
+        for i, step in enumerate(res.chain, 1):
+            out.print(f"  {i}. {step.controller.name} ({step.basis})", markup=False)
+            _print_path(
+                ResultPath(
+                    strength=step.hop.strength,
+                    length=1,
+                    entities=(step.hop.source, step.hop.target),
+                    hops=(step.hop,),
+                )
+            )
+        top = res.ultimate_controller.name if res.ultimate_controller else "none recorded"
+        out.print(
+            f"Ultimate controller: {top}; state-controlled: "
+            f"{'yes' if res.state_controlled else 'no'} (state share "
+            f"{res.state_share:.1%})" + ("; the chain is circular" if res.circular else ""),
+            markup=False,
+        )
+
+    _run(go)
+
+
+@app.command()
+def diff(
+    query: Annotated[str, typer.Argument(help="The query to compare: reach.")],
+    target: str,
+    from_date: Annotated[str, typer.Option("--from", help="Earlier day (YYYY-MM-DD).")],
+    to_date: Annotated[
+        str | None, typer.Option("--to", help="Later day (default today; 'today' accepted).")
+    ] = None,
+    max_depth: DepthOpt = 6,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What changed in who can reach TARGET between two days, and the evidence why."""
+
+    def go() -> None:
+        if query != "reach":
+            raise InvalidQuery(f"diff compares 'reach' answers, not {query!r}", "query")
+        to = None if to_date in (None, "today") else to_date
+        req = DiffRequest(target=target, from_date=from_date, to_date=to, max_depth=max_depth)
+        with _engine(backend, store) as eng:
+            res = eng.diff_reach(req)
+        if as_json:
+            _emit_json(res)
+            return
+        out.print(
+            f"\n[bold]Who can reach {escape(res.target.name)}[/]: {res.from_date} → "
+            f"{res.to_date} — {len(res.items)} change(s), {res.unchanged} unchanged"
+        )
+        for item in res.items:
+            out.print(f"  [{item.change}] {item.explanation}", markup=False)
+            for hop in item.changed_hops:
+                for ev in hop.evidence:
+                    out.print(
+                        f"      [{ev.stance}] {ev.title} ({ev.date or 'undated'}): “{ev.excerpt}”",
+                        markup=False,
+                        style="dim",
+                    )
+
+    _run(go)
+
+
+@app.command()
+def timeline(
+    entity: str, backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt = False
+) -> None:
+    """ENTITY's relationships in time: starts, ends and when sources reported them."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            res = eng.timeline(entity)
+        if as_json:
+            _emit_json(res)
+            return
+        out.print(f"\n[bold]Timeline of {escape(res.entity.name)}[/]")
+        for ev in res.events:
+            by = f" — {ev.source_title}" if ev.source_title else ""
+            out.print(
+                f"  {ev.date or 'undated':>10}  {ev.event:<9} {ev.hop.explanation}{by}",
+                markup=False,
+            )
+
+    _run(go)
+
+
+@app.command()
+def centrality(
+    as_of: AsOfOpt = None,
+    top: Annotated[int, typer.Option("--top")] = 20,
+    kinds: KindsOpt = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Most central actors: PageRank on strength-weighted arcs, and betweenness."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            res = eng.centrality(CentralityRequest(as_of=as_of, top=top, kinds=kinds or None))
+        if as_json:
+            _emit_json(res)
+            return
+        table = Table(title=f"Centrality — as of {res.as_of} ({res.nodes} nodes, {res.arcs} arcs)")
+        for col in ("entity", "kind", "pagerank", "betweenness"):
+            table.add_column(col)
+        for i in res.items:
+            table.add_row(
+                escape(i.entity.name),
+                i.entity.kind.value,
+                f"{i.pagerank:.4f}",
+                f"{i.betweenness:.4f}",
+            )
+        out.print(table)
+
+    _run(go)
+
+
+@app.command()
+def brokers(
+    source: str,
+    kinds: KindsOpt = None,
+    as_of: AsOfOpt = None,
+    top: Annotated[int, typer.Option("--top")] = 10,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who brokers SOURCE's strongest routes to a sector (default: public bodies)."""
+
+    def go() -> None:
+        req = BrokersRequest(
+            source=source, as_of=as_of, top=top, **({"target_kinds": kinds} if kinds else {})
+        )
+        with _engine(backend, store) as eng:
+            res = eng.brokers(req)
+        if as_json:
+            _emit_json(res)
+            return
+        sector = ", ".join(k.value for k in res.target_kinds)
+        table = Table(title=f"Brokers from {res.source.name} to {sector} ({res.targets} targets)")
+        table.add_column("entity")
+        table.add_column("kind")
+        table.add_column("routes through it")
+        for i in res.items:
+            table.add_row(escape(i.entity.name), i.entity.kind.value, f"{i.betweenness:g}")
+        out.print(table)
 
     _run(go)
 

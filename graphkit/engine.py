@@ -9,15 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from graphkit import analysis
 from graphkit.errors import EntityNotFound, InvalidQuery, SourceNotFound
 from graphkit.model import Entity, Relationship, Source
 from graphkit.query import (
+    BrokersRequest,
+    BrokersResult,
+    CentralityRequest,
+    CentralityResult,
+    ControlRequest,
+    ControlResult,
+    DiffRequest,
+    DiffResult,
     EntityDetail,
     ExposureRequest,
     ExposureResult,
     IngestSummary,
     NeighbourhoodRequest,
     NeighbourhoodResult,
+    OwnersRequest,
+    OwnersResult,
     PathsRequest,
     PathsResult,
     RankedEntity,
@@ -27,6 +38,7 @@ from graphkit.query import (
     SearchRequest,
     SearchResult,
     StoreStats,
+    TimelineResult,
 )
 from graphkit.schema import REACH_ACTOR_KINDS
 from graphkit.semantics import (
@@ -278,6 +290,31 @@ class QueryEngine:
         if found is None:
             raise SourceNotFound(source_id)
         return found
+
+    # ------------------------------------------------------------------ research
+    def owners(self, req: OwnersRequest) -> OwnersResult:
+        """Direct, integrated and ultimate owners (see :func:`graphkit.analysis.owners`)."""
+        return analysis.owners(self, req)
+
+    def control(self, req: ControlRequest) -> ControlResult:
+        """The control chain above an entity (see :func:`graphkit.analysis.control`)."""
+        return analysis.control(self, req)
+
+    def diff_reach(self, req: DiffRequest) -> DiffResult:
+        """How *who can reach* changed between two days, with the evidence for each change."""
+        return analysis.diff_reach(self, req)
+
+    def timeline(self, entity_id: str) -> TimelineResult:
+        """An entity's relationships as dated events."""
+        return analysis.timeline(self, entity_id)
+
+    def centrality(self, req: CentralityRequest) -> CentralityResult:
+        """PageRank and betweenness of the influence graph on a day."""
+        return analysis.centrality(self, req)
+
+    def brokers(self, req: BrokersRequest) -> BrokersResult:
+        """Brokers between an actor and a sector."""
+        return analysis.brokers(self, req)
 
     # ------------------------------------------------------------------ writes
     def ingest(self, records: Iterable[RawRecord]) -> IngestSummary:

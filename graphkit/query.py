@@ -286,3 +286,208 @@ class StoreStats(_Model):
     entities: int
     relationships: int
     sources: int
+
+
+# ----------------------------------------------------------------------------- analytics
+
+
+class OwnersRequest(_Model):
+    """Who owns ``entity``, directly and through every chain (cycles included)."""
+
+    entity: str = Field(min_length=1, examples=["hikvision"], description="Owned entity id.")
+    as_of: date | None = Field(
+        default=None, description="Stakes valid on this day (default today)."
+    )
+    known_by: date | None = Field(default=None, description="Only stakes known by this day.")
+    threshold: float = Field(
+        default=0.25,
+        gt=0.0,
+        le=1.0,
+        description="Integrated share at which an ultimate owner is reported (0.25, 0.10, 0.50…).",
+    )
+    max_paths: int = Field(default=3, ge=0, le=20, description="Top contributing chains per owner.")
+
+
+class ContributingPath(_Model):
+    """One ownership chain and the share it contributes (the product of its shares)."""
+
+    contribution: float
+    path: Path
+
+
+class OwnerShare(_Model):
+    """One owner of the entity."""
+
+    entity: EntityRef
+    direct: float = Field(description="Share held directly (0 when only indirect).")
+    integrated: float = Field(
+        description="Share held through all chains, cycles included: "
+        "(I − W)⁻¹ W (Brioschi et al. 1989; Vitali et al. 2011)."
+    )
+    excluding_own_cycles: float = Field(
+        description="Integrated share without chains that "
+        "loop back through this owner (integrated ÷ (1 + the "
+        "owner's circular self-share))."
+    )
+    ultimate: bool = Field(description="Nobody is recorded as owning this owner.")
+    paths: tuple[ContributingPath, ...]
+
+
+class OwnersResult(_Model):
+    """Integrated ownership of one entity."""
+
+    entity: EntityRef
+    as_of: date
+    threshold: float
+    owners: tuple[OwnerShare, ...]
+    ultimate_owners: tuple[OwnerShare, ...] = Field(
+        description="Ultimate owners at or above the threshold."
+    )
+    state_share: float = Field(
+        description="Integrated share held by state bodies and party organisations."
+    )
+    circular_self_share: float = Field(
+        description="Share the entity holds in itself through cross-holdings."
+    )
+    unknown_share_stakes: tuple[Hop, ...] = Field(
+        description="Stakes whose size the sources do not give (not in the arithmetic)."
+    )
+
+
+class ControlRequest(_Model):
+    """Who ultimately controls ``entity``: majority or explicit control, followed upwards."""
+
+    entity: str = Field(min_length=1, examples=["hikvision"], description="Entity id.")
+    as_of: date | None = Field(default=None, description="Day to ask about (default today).")
+    known_by: date | None = Field(default=None, description="Only facts known by this day.")
+
+
+class ControlStep(_Model):
+    """One link of the control chain."""
+
+    controller: EntityRef
+    basis: str = Field(
+        description="'control' (explicit control or parent company) or "
+        "'majority' (more than 50% of shares)."
+    )
+    share: float | None = None
+    hop: Hop
+
+
+class ControlResult(_Model):
+    """The chain of control above an entity."""
+
+    entity: EntityRef
+    as_of: date
+    chain: tuple[ControlStep, ...]
+    ultimate_controller: EntityRef | None
+    state_controlled: bool
+    state_share: float
+    circular: bool = Field(description="The chain returned to an entity already on it.")
+
+
+class DiffRequest(_Model):
+    """How the answer to *who can reach target* changed between two days."""
+
+    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE], description="Entity id.")
+    from_date: date = Field(examples=["2020-01-01"], description="The earlier day.")
+    to_date: date | None = Field(default=None, description="The later day (default today).")
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
+    types: tuple[RelType, ...] | None = Field(default=None, description="Only these types.")
+    min_confidence: ConfidenceLevel | None = Field(default=None, description="Minimum confidence.")
+
+
+class DiffItem(_Model):
+    """One actor whose reach appeared, disappeared or changed, with the dated evidence."""
+
+    entity: EntityRef
+    change: str = Field(description="appeared, disappeared or changed")
+    strength_before: float | None
+    strength_after: float | None
+    before: Path | None
+    after: Path | None
+    changed_hops: tuple[Hop, ...] = Field(
+        description="Relationships on either path in force on one day but not the other."
+    )
+    explanation: str
+
+
+class DiffResult(_Model):
+    """What changed, strongest change first."""
+
+    target: EntityRef
+    from_date: date
+    to_date: date
+    items: tuple[DiffItem, ...]
+    unchanged: int
+
+
+class TimelineEvent(_Model):
+    """A dated moment in an entity's relationships."""
+
+    date: str | None = Field(description="Partial date, or null when unknown.")
+    event: str = Field(description="starts, ends, ended (date unknown) or reported")
+    source_title: str | None = None
+    hop: Hop
+
+
+class TimelineResult(_Model):
+    """An entity's relationships in time order (undated ones last)."""
+
+    entity: EntityRef
+    events: tuple[TimelineEvent, ...]
+
+
+class CentralityRequest(_Model):
+    """Which actors are central in the influence graph on a day."""
+
+    as_of: date | None = Field(default=None, description="Day (default today).")
+    types: tuple[RelType, ...] | None = Field(default=None, description="Only these types.")
+    kinds: tuple[EntityKind, ...] | None = Field(default=None, description="Result kinds.")
+    top: int = Field(default=20, ge=1, le=MAX_PAGE, description="How many to list.")
+
+
+class CentralityItem(_Model):
+    """PageRank on strength-weighted arcs and betweenness on -log(strength) distances."""
+
+    entity: EntityRef
+    pagerank: float
+    betweenness: float
+
+
+class CentralityResult(_Model):
+    """Actors ranked by PageRank."""
+
+    as_of: date
+    nodes: int
+    arcs: int
+    items: tuple[CentralityItem, ...]
+
+
+class BrokersRequest(_Model):
+    """Who sits on the strongest routes from an actor to entities of some kinds."""
+
+    source: str = Field(min_length=1, examples=["cn-government"], description="Actor id.")
+    target_kinds: tuple[EntityKind, ...] = Field(
+        default=(EntityKind.PUBLIC_BODY,), description="The sector: kinds of the targets."
+    )
+    as_of: date | None = Field(default=None, description="Day (default today).")
+    top: int = Field(default=10, ge=1, le=MAX_PAGE, description="How many to list.")
+
+
+class BrokerItem(_Model):
+    """A broker and its share of the source-to-sector shortest routes."""
+
+    entity: EntityRef
+    betweenness: float
+
+
+class BrokersResult(_Model):
+    """Brokers between an actor and a sector."""
+
+    source: EntityRef
+    target_kinds: tuple[EntityKind, ...]
+    as_of: date
+    targets: int
+    items: tuple[BrokerItem, ...]

@@ -14,6 +14,7 @@ from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind
 from graphkit.semantics import ResolvedFilters
+from graphkit.traversal import Arc
 
 #: node id → (path strength, relationship ids from the anchor outward)
 BestPaths = dict[str, tuple[float, tuple[str, ...]]]
@@ -105,6 +106,11 @@ class GraphStore(ABC):
         time_budget: float,
     ) -> list[tuple[float, tuple[str, ...]]]:
         """The ``k`` best simple paths from source to target, in canonical order."""
+
+    @abstractmethod
+    def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
+        """Every influence arc that passes the filters, ordered by relationship id then
+        direction (whole-graph analytics: centrality, brokers)."""
 
     # ------------------------------------------------------------------ admin
     @abstractmethod

@@ -394,6 +394,12 @@ class EmbeddedStore(GraphStore):
         )
         return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
 
+    def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
+        index = self._ensure_index()
+        allowed = index.filter(filters)
+        arcs = [a for node_arcs in index.out.values() for a in node_arcs if allowed(a)]
+        return sorted(arcs, key=lambda a: (a.rel_id, a.tail, a.head))
+
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:
         with self._lock:

@@ -24,7 +24,7 @@ from graphkit import cypher
 from graphkit.errors import BackendUnavailable, BoundExceeded, GraphkitError, InvalidData, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
-from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
+from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType, influence_arcs
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore
@@ -378,6 +378,19 @@ class Neo4jStore(GraphStore):
             found.append((path_key(strength, ids), strength, ids))
         found.sort(key=lambda item: item[0])
         return [(s, ids) for _key, s, ids in found[:k]]
+
+    def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
+        params = self._flow_params(filters)
+        types = params.pop("forward") + params.pop("reverse") + params.pop("both")
+        rows = self._rows(
+            cypher.load("read/all_arcs"), "analytics", timeout=time_budget, types=types, **params
+        )
+        arcs = [
+            Arc(tail, head, r["rel"], float(r["strength"]))
+            for r in rows
+            for tail, head in influence_arcs(RelType(r["type"]), r["source"], r["target"])
+        ]
+        return sorted(arcs, key=lambda a: (a.rel_id, a.tail, a.head))
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:

@@ -197,3 +197,23 @@ def test_openapi_is_complete(client: TestClient) -> None:
             assert param.get("description"), (param["name"], "needs a description")
     reach_params = {p["name"]: p for p in spec["paths"]["/reach"]["get"]["parameters"]}
     assert reach_params["target"]["schema"]["examples"] == [R]
+
+
+def test_research_endpoints(client: TestClient) -> None:
+    diff = client.get(
+        "/diff/reach", params={"target": R, "from_date": "2020-01-01", "to_date": "2026-11-22"}
+    )
+    assert diff.status_code == 200
+    logink = next(i for i in diff.json()["items"] if i["entity"]["id"] == "logink")
+    assert logink["changed_hops"][0]["valid_to"] == "2025-11"
+    ctl = client.get("/control", params={"entity": "hikvision"}).json()
+    assert ctl["ultimate_controller"]["id"] == "cn-government" and ctl["state_controlled"]
+    own = client.get("/owners", params={"entity": "hikvision"}).json()
+    assert own["unknown_share_stakes"] == [] and own["owners"] == []
+    timeline = client.get("/entities/logink/timeline").json()
+    assert timeline["events"][0]["date"] == "2019"
+    central = client.get("/analytics/centrality", params={"top": 3}).json()
+    assert len(central["items"]) == 3 and central["nodes"] > 50
+    brokers = client.get("/analytics/brokers", params={"source": "cn-government"}).json()
+    assert brokers["items"][0]["entity"]["id"] == "hikvision"
+    assert client.get("/owners", params={"entity": "nope"}).status_code == 404

@@ -83,6 +83,30 @@ def ties() -> list[RawRecord]:
     ]
 
 
+def ownership() -> list[RawRecord]:
+    """A state holding, a diamond, a cross-holding and a stake of unknown size."""
+    ents = [
+        _ent("state", "StateBody"),
+        _ent("person", "Person"),
+        *(_ent(x) for x in ("hold", "b", "c", "x", "y", "t")),
+    ]
+    return [
+        SOURCE,
+        *ents,
+        _rel("OWNS", "state", "hold", share=0.8, confidence="confirmed"),
+        _rel("OWNS", "person", "hold", share=0.2, confidence="confirmed"),
+        _rel("OWNS", "hold", "b", share=0.5, confidence="confirmed"),
+        _rel("OWNS", "hold", "c", share=0.5, confidence="confirmed"),
+        _rel("OWNS", "b", "t", share=0.4, confidence="confirmed"),
+        _rel("OWNS", "c", "t", share=0.4, confidence="confirmed"),
+        _rel("OWNS", "x", "y", share=0.5),
+        _rel("OWNS", "y", "x", share=0.5),
+        _rel("OWNS", "x", "t", share=0.1),
+        _rel("HOLDS_STAKE_IN", "person", "t"),
+        _rel("CONTROLS", "state", "b"),
+    ]
+
+
 _RANDOM_TYPES = (
     "OWNS",
     "HOLDS_STAKE_IN",
@@ -129,4 +153,5 @@ DATASETS: dict[str, Callable[[], list[RawRecord]]] = {
     "time": time_travel,
     "ties": ties,
     "random": random_graph,
+    "ownership": ownership,
 }

@@ -1,0 +1,79 @@
+"""Research queries: ownership, control, change over time, centrality, brokers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import EngineDep, Expensive, ReadAccess
+from api.errors import responses
+from graphkit.query import (
+    BrokersRequest,
+    BrokersResult,
+    CentralityRequest,
+    CentralityResult,
+    ControlRequest,
+    ControlResult,
+    DiffRequest,
+    DiffResult,
+    OwnersRequest,
+    OwnersResult,
+    TimelineResult,
+)
+
+router = APIRouter(tags=["analysis"])
+ERRORS = responses(401, 404, 422, 429, 503, 504)
+
+
+@router.get("/owners", response_model=OwnersResult, dependencies=Expensive, responses=ERRORS)
+def owners(req: Annotated[OwnersRequest, Query()], engine: EngineDep) -> OwnersResult:
+    """Direct, integrated and ultimate owners of an entity, with the chains that contribute
+    most and the share traced back to state bodies and party organisations."""
+    return engine.owners(req)
+
+
+@router.get("/control", response_model=ControlResult, dependencies=Expensive, responses=ERRORS)
+def control(req: Annotated[ControlRequest, Query()], engine: EngineDep) -> ControlResult:
+    """The chain of explicit control and majority ownership above an entity."""
+    return engine.control(req)
+
+
+@router.get("/diff/reach", response_model=DiffResult, dependencies=Expensive, responses=ERRORS)
+def diff_reach(req: Annotated[DiffRequest, Query()], engine: EngineDep) -> DiffResult:
+    """Actors whose reach appeared, disappeared or changed between two days, with the dated
+    relationships and evidence that explain each change."""
+    return engine.diff_reach(req)
+
+
+@router.get(
+    "/entities/{entity_id}/timeline",
+    response_model=TimelineResult,
+    dependencies=ReadAccess,
+    responses=responses(401, 404),
+)
+def timeline(
+    entity_id: Annotated[str, Path(description="Entity id.", examples=["logink"])],
+    engine: EngineDep,
+) -> TimelineResult:
+    """An entity's relationships as dated events: starts, ends, reports and denials."""
+    return engine.timeline(entity_id)
+
+
+@router.get(
+    "/analytics/centrality",
+    response_model=CentralityResult,
+    dependencies=Expensive,
+    responses=ERRORS,
+)
+def centrality(req: Annotated[CentralityRequest, Query()], engine: EngineDep) -> CentralityResult:
+    """PageRank (strength-weighted) and betweenness of the influence graph on a day."""
+    return engine.centrality(req)
+
+
+@router.get(
+    "/analytics/brokers", response_model=BrokersResult, dependencies=Expensive, responses=ERRORS
+)
+def brokers(req: Annotated[BrokersRequest, Query()], engine: EngineDep) -> BrokersResult:
+    """Entities on the strongest routes from an actor to a sector (entity kinds)."""
+    return engine.brokers(req)

@@ -1,0 +1,148 @@
+"""Ownership and control arithmetic, pure and backend-free.
+
+Integrated ownership follows Brioschi, Buzzacchi & Colombo (1989) and Vitali, Glattfelder &
+Battiston (2011): with ``W[i, j]`` the share of ``j`` that ``i`` holds directly, the share
+``i`` holds through every chain — cycles and cross-holdings included — is ``X = (I − W)⁻¹ W``.
+It is solved with a sparse LU factorisation, never by enumerating paths, so it scales to
+hundreds of thousands of firms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+#: Tolerance for shares of one firm adding up to more than 100%.
+OVER_ALLOCATION_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """One direct holding: ``owner`` holds ``share`` (0–1] of ``owned`` via ``rel_id``."""
+
+    owner: str
+    owned: str
+    share: float
+    rel_id: str
+
+
+class OverAllocated(ValueError):
+    """Direct shares of one entity add up to more than 100%."""
+
+    def __init__(self, entity: str, total: float, stakes: Sequence[Stake]) -> None:
+        self.entity, self.total, self.stakes = entity, total, list(stakes)
+        ids = ", ".join(s.rel_id for s in stakes)
+        super().__init__(f"direct shares of {entity!r} add up to {total:.1%} (> 100%): {ids}")
+
+
+@dataclass
+class OwnershipMatrix:
+    """Direct shares as a sparse matrix over an index of entity ids."""
+
+    ids: list[str]
+    index: dict[str, int]
+    direct: sp.csc_matrix
+    #: The strongest stake per (owner, owned) pair, for paths and evidence.
+    stakes: dict[tuple[str, str], Stake]
+    _factor: Any = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, stakes: Iterable[Stake]) -> OwnershipMatrix:
+        """Index the stakes; several records for one pair count once (the largest share), so
+        overlapping records of the same holding are not added up.
+
+        Raises:
+            OverAllocated: shares of some entity add up to more than 100%.
+        """
+        best: dict[tuple[str, str], Stake] = {}
+        for s in stakes:
+            if s.owner == s.owned:
+                raise ValueError(f"self-ownership is not a stake: {s.rel_id}")
+            key = (s.owner, s.owned)
+            if key not in best or (s.share, s.rel_id) > (best[key].share, best[key].rel_id):
+                best[key] = s
+        ids = sorted({x for pair in best for x in pair})
+        index = {e: i for i, e in enumerate(ids)}
+        rows = [index[o] for o, _ in best]
+        cols = [index[t] for _, t in best]
+        vals = [s.share for s in best.values()]
+        n = len(ids)
+        direct = sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
+        totals = np.asarray(direct.sum(axis=0)).ravel()
+        for j in np.flatnonzero(totals > 1.0 + OVER_ALLOCATION_TOLERANCE):
+            owned = ids[j]
+            raise OverAllocated(
+                owned, float(totals[j]), [s for (_, t), s in best.items() if t == owned]
+            )
+        return cls(ids, index, direct, best)
+
+    def _lu(self) -> Any:
+        if self._factor is None:
+            n = len(self.ids)
+            self._factor = splu((sp.identity(n, format="csc") - self.direct).tocsc())
+        return self._factor
+
+    def self_share(self, entity: str) -> float:
+        """The share an entity holds in itself through cycles of cross-holdings."""
+        return self.integrated_in(entity).get(entity, 0.0)
+
+    def integrated_in(self, target: str) -> dict[str, float]:
+        """Every entity's integrated share of ``target`` (itself included when circular).
+
+        Example:
+            >>> m = OwnershipMatrix.build([Stake("a", "b", 0.5, "r1"), Stake("b", "a", 0.5, "r2")])
+            >>> round(m.integrated_in("b")["a"], 6)  # 0.5 + 0.5·0.5·0.5 + … = 2/3
+            0.666667
+        """
+        if target not in self.index:
+            return {}
+        rhs = self.direct[:, self.index[target]].toarray().ravel()
+        solution = self._lu().solve(rhs)
+        return {
+            self.ids[i]: float(v)
+            for i in np.flatnonzero(np.abs(solution) > 1e-15)
+            for v in [solution[i]]
+        }
+
+    def owners_of(self, entity: str) -> list[Stake]:
+        """Direct stakes in ``entity``, largest first."""
+        return sorted(
+            (s for (o, t), s in self.stakes.items() if t == entity),
+            key=lambda s: (-s.share, s.owner),
+        )
+
+    def has_owners(self, entity: str) -> bool:
+        """Whether any recorded stake is held in ``entity``."""
+        j = self.index.get(entity)
+        return j is not None and self.direct[:, j].nnz > 0
+
+
+def brute_force_integrated(
+    stakes: Sequence[Stake], target: str, max_len: int = 60
+) -> dict[str, float]:
+    """Sum of share products over every walk into ``target`` up to ``max_len`` hops.
+
+    The series converges geometrically, so for small graphs this approximates the matrix
+    answer closely; it exists to check :meth:`OwnershipMatrix.integrated_in`.
+    """
+    into: dict[str, list[Stake]] = {}
+    for s in stakes:
+        into.setdefault(s.owned, []).append(s)
+    totals: dict[str, float] = {}
+    frontier = {target: 1.0}
+    for _ in range(max_len):
+        nxt: dict[str, float] = {}
+        for node, weight in frontier.items():
+            for s in into.get(node, ()):
+                nxt[s.owner] = nxt.get(s.owner, 0.0) + weight * s.share
+        for node, weight in nxt.items():
+            totals[node] = totals.get(node, 0.0) + weight
+        frontier = nxt
+        if not frontier:
+            break
+    return totals
