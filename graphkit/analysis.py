@@ -16,7 +16,7 @@ import networkx as nx
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.model import Entity, Relationship, Source, Stance, date_floor, known_from
-from graphkit.ownership import OverAllocated, OwnershipMatrix, Stake
+from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import (
     MAX_PAGE,
     BrokerItem,
@@ -118,11 +118,17 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
     f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by))
     rels = _upstream(eng, target.id, STAKE_TYPES, f)
     stakes = [Stake(r.source, r.target, r.share, r.id) for r in rels if r.share is not None]
+    matrix = OwnershipMatrix.build(stakes, strict=False)
     try:
-        matrix = OwnershipMatrix.build(stakes)
-    except OverAllocated as exc:
-        raise InvalidData([Issue(None, s.rel_id, "share", str(exc)) for s in exc.stakes]) from exc
-    integrated = matrix.integrated_in(target.id)
+        integrated = matrix.integrated_in(target.id)
+    except RuntimeError as exc:  # a singular system: cycles of over-allocated shares
+        raise InvalidData(
+            [
+                Issue(None, s.rel_id, "share", str(p))
+                for p in matrix.over_allocated
+                for s in p.stakes
+            ]
+        ) from exc
     by_id = {r.id: r for r in rels}
     ents, srcs = _views(eng, rels)
     ents.setdefault(target.id, target)
@@ -178,6 +184,11 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
         state_share=state,
         circular_self_share=integrated.get(target.id, 0.0),
         unknown_share_stakes=unknown,
+        warnings=tuple(
+            f"recorded shares of {p.entity!r} add up to {p.total:.1%}; check "
+            + ", ".join(s.rel_id for s in p.stakes)
+            for p in matrix.over_allocated
+        ),
     )
 
 

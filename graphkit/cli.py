@@ -228,9 +228,15 @@ def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
 
 
 def _read_with_progress(path: Path, fmt: str) -> list[RawRecord]:
-    from ingest import read_path
+    from ingest import FORMATS, detect, read_path
 
     records: list[RawRecord] = []
+    if fmt not in FORMATS:
+        raise InvalidQuery(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", "format")
+    try:
+        detected = detect(path) if fmt == "auto" and path.exists() else fmt
+    except ValueError as exc:
+        raise InvalidQuery(str(exc), "format") from exc
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -239,7 +245,7 @@ def _read_with_progress(path: Path, fmt: str) -> list[RawRecord]:
         transient=True,
     ) as progress:
         task = progress.add_task(f"reading {path}", total=None)
-        for rec in read_path(path, fmt):
+        for rec in read_path(path, detected):
             records.append(rec)
             if len(records) % 1000 == 0:
                 progress.update(task, description=f"reading {path}: {len(records)} records")
@@ -286,6 +292,19 @@ def load(
         out.print(table)
 
     _run(go)
+
+
+@app.command()
+def ingest(
+    path: Path,
+    fmt: Annotated[str, typer.Option("--format", help="auto, curated, ftm or bods.")] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest a file or folder: curated YAML, FollowTheMoney JSON lines or BODS 0.4."""
+    load(path, fmt=fmt, dry_run=dry_run, backend=backend, store=store, as_json=as_json)
 
 
 @app.command()
@@ -653,6 +672,8 @@ def owners(
                     f"  {o.entity.name}: chain contributing {chain.contribution:.1%}", markup=False
                 )
                 _print_path(chain.path)
+        for warning in res.warnings:
+            err.print(f"warning: {warning}", markup=False, highlight=False)
         for hop in res.unknown_share_stakes:
             out.print(f"  size not given: {hop.explanation}", markup=False, style="dim")
 

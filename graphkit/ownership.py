@@ -51,13 +51,17 @@ class OwnershipMatrix:
     stakes: dict[tuple[str, str], Stake]
     _factor: Any = field(default=None, repr=False)
 
+    #: Entities whose recorded direct shares add up to more than 100% (non-strict builds).
+    over_allocated: list[OverAllocated] = field(default_factory=list)
+
     @classmethod
-    def build(cls, stakes: Iterable[Stake]) -> OwnershipMatrix:
+    def build(cls, stakes: Iterable[Stake], strict: bool = True) -> OwnershipMatrix:
         """Index the stakes; several records for one pair count once (the largest share), so
         overlapping records of the same holding are not added up.
 
         Raises:
-            OverAllocated: shares of some entity add up to more than 100%.
+            OverAllocated: shares of some entity add up to more than 100% (``strict``; else
+                they are listed in ``over_allocated`` and the arithmetic goes on).
         """
         best: dict[tuple[str, str], Stake] = {}
         for s in stakes:
@@ -74,12 +78,15 @@ class OwnershipMatrix:
         n = len(ids)
         direct = sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
         totals = np.asarray(direct.sum(axis=0)).ravel()
-        for j in np.flatnonzero(totals > 1.0 + OVER_ALLOCATION_TOLERANCE):
-            owned = ids[j]
-            raise OverAllocated(
-                owned, float(totals[j]), [s for (_, t), s in best.items() if t == owned]
+        problems = [
+            OverAllocated(
+                ids[j], float(totals[j]), [s for (_, t), s in best.items() if t == ids[j]]
             )
-        return cls(ids, index, direct, best)
+            for j in np.flatnonzero(totals > 1.0 + OVER_ALLOCATION_TOLERANCE)
+        ]
+        if problems and strict:
+            raise problems[0]
+        return cls(ids, index, direct, best, over_allocated=problems)
 
     def _lu(self) -> Any:
         if self._factor is None:

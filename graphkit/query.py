@@ -352,6 +352,11 @@ class OwnersResult(_Model):
     unknown_share_stakes: tuple[Hop, ...] = Field(
         description="Stakes whose size the sources do not give (not in the arithmetic)."
     )
+    warnings: tuple[str, ...] = Field(
+        default=(),
+        description="Data problems met on the way, such as recorded shares adding up to "
+        "more than 100%.",
+    )
 
 
 class ControlRequest(_Model):

@@ -54,6 +54,8 @@ class RelType(StrEnum):
     RESTRICTS = "RESTRICTS"
     ADVISES_AGAINST = "ADVISES_AGAINST"
     SUCCEEDS = "SUCCEEDS"
+    FAMILY_OF = "FAMILY_OF"
+    ASSOCIATED_WITH = "ASSOCIATED_WITH"
 
 
 class Flow(StrEnum):
@@ -178,7 +180,7 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         ),
         RelSpec(
             RelType.HOLDS_POSITION,
-            PEOPLE,
+            PEOPLE | ORGS,
             ORGS | NORMS,
             _F,
             Strength(0.7),
@@ -337,6 +339,24 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
             Strength(1.0, by_confidence=False),
             "{source} succeeds {target}",
             "A policy or law that replaces another.",
+        ),
+        RelSpec(
+            RelType.FAMILY_OF,
+            PEOPLE,
+            PEOPLE,
+            _B,
+            Strength(0.4),
+            "{source} is family of {target}",
+            "A family tie; a channel both ways.",
+        ),
+        RelSpec(
+            RelType.ASSOCIATED_WITH,
+            PEOPLE | ORGS,
+            PEOPLE | ORGS,
+            _B,
+            Strength(0.3),
+            "{source} is associated with {target}",
+            "A business or personal association, representation or an unspecified link.",
         ),
     )
 }

@@ -19,13 +19,44 @@ class Loader(Protocol):
     def __call__(self, path: Path) -> Iterator[RawRecord]: ...
 
 
-def read_path(path: Path, fmt: str = "auto") -> Iterator[RawRecord]:
-    """Read a file or folder in the named format (``auto`` picks by extension)."""
-    from ingest.curated import read_curated
+FORMATS = ("auto", "curated", "ftm", "bods")
 
-    loaders: dict[str, Loader] = {"curated": read_curated, "yaml": read_curated}
+
+def detect(path: Path) -> str:
+    """The format of a file or folder, from its extension or its first record.
+
+    >>> detect(Path("data/seed"))
+    'curated'
+    """
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+        yaml_files = [p for p in files if p.suffix in (".yaml", ".yml")]
+        return "curated" if yaml_files or not files else detect(files[0])
+    if path.suffix in (".yaml", ".yml"):
+        return "curated"
+    with path.open(encoding="utf-8") as handle:
+        head = handle.read(4096)
+    if '"statementId"' in head or '"recordType"' in head:
+        return "bods"
+    if '"schema"' in head and '"properties"' in head:
+        return "ftm"
+    raise ValueError(f"cannot tell the format of {path}; pass --format ftm|bods|curated")
+
+
+def read_path(path: Path, fmt: str = "auto") -> Iterator[RawRecord]:
+    """Read a file or folder in the named format (``auto`` detects it)."""
+    from ingest.bods import read_bods
+    from ingest.curated import read_curated
+    from ingest.ftm import read_ftm
+
+    loaders: dict[str, Loader] = {
+        "curated": read_curated,
+        "yaml": read_curated,
+        "ftm": read_ftm,
+        "bods": read_bods,
+    }
     if fmt == "auto":
-        fmt = "curated"
+        fmt = detect(path)
     if fmt not in loaders:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(sorted(loaders))}")
     return loaders[fmt](path)

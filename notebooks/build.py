@@ -90,6 +90,116 @@ ROTTERDAM = [
 ]
 
 
+OWNERSHIP = [
+    new_markdown_cell(
+        "# Ownership research on real published data\n\n"
+        "Loads a real OpenSanctions FollowTheMoney cluster and Open Ownership's BODS 0.4 "
+        "examples, computes integrated and ultimate ownership, the state's share of a "
+        "state-owned enterprise and who controls it, ranks actors by centrality, exports to "
+        "Gephi, and — when a Neo4j server is configured — runs a read-only Cypher query.\n\n"
+        "Data: `../shared/data` beside the repository (set `GRAPHKIT_SHARED_DATA` otherwise)."
+    ),
+    new_code_cell(
+        "import os, tempfile\n"
+        "from pathlib import Path\n"
+        "from graphkit.engine import QueryEngine\n"
+        "from graphkit.settings import Settings\n"
+        "from graphkit.store import open_store\n"
+        "from graphkit.query import OwnersRequest, ControlRequest, CentralityRequest, "
+        "NeighbourhoodRequest\n"
+        "from graphkit.export import ExportFormat, export\n"
+        "from ingest import read_path\n\n"
+        "ROOT = Path.cwd() if (Path.cwd() / 'graphkit').exists() else Path.cwd().parent\n"
+        "DATA = Path(os.environ.get('GRAPHKIT_SHARED_DATA', ROOT.parent / 'shared' / 'data'))\n"
+        "OUT = Path(os.environ.get('GRAPHKIT_NOTEBOOK_OUT', tempfile.mkdtemp()))\n"
+        "settings = Settings(store=OUT / 'research.db') if 'GRAPHKIT_STORE' not in os.environ "
+        "else Settings()\n"
+        "engine = QueryEngine(open_store(settings), settings)\n"
+        "for path in [DATA / 'ftm-opensanctions-zala' / 'entities.ftm.json',\n"
+        "             DATA / 'bods-0.4' / 'examples' / 'bods-package-fi-soe.json',\n"
+        "             DATA / 'bods-0.4' / 'examples' / 'multiple-indirect-ownership.json']:\n"
+        "    summary = engine.ingest(read_path(path))\n"
+        "    print(path.name, summary.created)\n"
+        "engine.stats()"
+    ),
+    new_markdown_cell(
+        '## Who owns LLC "CST"? Integrated ownership, on two dates\n\n'
+        "Integrated ownership is `(I − W)⁻¹ W` over every chain (cycles included). The "
+        "register records overlap in time; the warning says where shares exceed 100%."
+    ),
+    new_code_cell(
+        "CST = 'NK-abdzbEBkqyT29GyREbiURZ'\n"
+        "for day in ('2020-06-01', '2024-06-01'):\n"
+        "    res = engine.owners(OwnersRequest(entity=CST, as_of=day, threshold=0.25))\n"
+        "    print(f'as of {day}:')\n"
+        "    for o in res.owners:\n"
+        "        print(f'  {o.entity.name[:50]:<50} direct {o.direct:6.1%}  integrated "
+        '{o.integrated:6.1%}  {"ultimate" if o.ultimate else ""}\')\n'
+        "    for warning in res.warnings:\n"
+        "        print('  warning:', warning)\n"
+        "assert any(round(o.integrated, 2) == 0.51 for o in engine.owners("
+        "OwnersRequest(entity=CST, as_of='2020-06-01')).owners)"
+    ),
+    new_markdown_cell(
+        "## State attribution: Gasgrid Finland\n\n"
+        "The Ministry of Finance holds 23.5% directly and all of the company that holds "
+        "76.5%: the state's integrated share is 100%. The declared *indirect* stake of the "
+        "Republic is kept as a fact but left out of the arithmetic, so nothing is counted "
+        "twice."
+    ),
+    new_code_cell(
+        "gasgrid = 'bods:19f1c5afe9d7'\n"
+        "owners = engine.owners(OwnersRequest(entity=gasgrid))\n"
+        "for o in owners.owners:\n"
+        "    print(f'{o.entity.name:<30} {o.entity.kind.value:<10} '\n"
+        "          f'integrated {o.integrated:.1%}')\n"
+        "    for chain in o.paths:\n"
+        "        print('    chain', f'{chain.contribution:.1%}:', ' → '.join(e.name for e in "
+        "chain.path.entities))\n"
+        "control = engine.control(ControlRequest(entity=gasgrid))\n"
+        "print('control chain:', ' → '.join(f'{s.controller.name} ({s.basis})' for s in "
+        "control.chain))\n"
+        "print('state share', f'{owners.state_share:.0%}', '· state-controlled:', "
+        "control.state_controlled)\n"
+        "assert round(owners.state_share, 6) == 1.0 and control.state_controlled"
+    ),
+    new_markdown_cell("## Centrality in the influence graph"),
+    new_code_cell(
+        "central = engine.centrality(CentralityRequest(top=8))\n"
+        "for item in central.items:\n"
+        "    print(f'{item.entity.name[:50]:<50} pagerank {item.pagerank:.3f}  betweenness "
+        "{item.betweenness:.3f}')"
+    ),
+    new_markdown_cell("## Export to Gephi"),
+    new_code_cell(
+        "hood = engine.neighbourhood(NeighbourhoodRequest(entity=CST, depth=2))\n"
+        "gexf = OUT / 'cst-neighbourhood.gexf'\n"
+        "gexf.write_text(export(hood, ExportFormat.GEXF), encoding='utf-8')\n"
+        "print(gexf, len(hood.entities), 'entities', len(hood.relationships), 'relationships')"
+    ),
+    new_markdown_cell(
+        "## A read-only Cypher query (when Neo4j is configured)\n\n"
+        "With `NEO4J_URI` set and the data loaded there (`graphkit ingest … --backend "
+        "neo4j`), researchers can ask Neo4j directly — in a read transaction, with "
+        "parameters."
+    ),
+    new_code_cell(
+        "uri = os.environ.get('NEO4J_URI')\n"
+        "if not uri:\n"
+        "    print('NEO4J_URI is not set: skipping the Cypher example')\n"
+        "else:\n"
+        "    from neo4j import GraphDatabase\n"
+        "    query = ('MATCH (o:Entity)-[r:OWNS]->(c:Entity {id: $id}) '\n"
+        "             'RETURN o.name AS owner, r.since AS since, r.until AS until '\n"
+        "             'ORDER BY owner')\n"
+        "    with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:\n"
+        "        rows = session.execute_read(lambda tx: tx.run(query, id=CST).data())\n"
+        "    for row in rows:\n"
+        "        print(row)"
+    ),
+]
+
+
 def write(name: str, cells: list[nbformat.NotebookNode]) -> None:
     """Write one notebook with a Python 3 kernel and no outputs."""
     nb = new_notebook(
@@ -104,3 +214,4 @@ def write(name: str, cells: list[nbformat.NotebookNode]) -> None:
 
 if __name__ == "__main__":
     write("who-can-reach-rotterdam.ipynb", ROTTERDAM)
+    write("ownership-research.ipynb", OWNERSHIP)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from graphkit.validate import RawRecord
 from ingest.curated import read_curated
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
+
+SHARED = ROOT.parent / "shared" / "data"
 
 SOURCE = RawRecord("sources", {"id": "doc", "title": "Synthetic register", "date": "2000-01-01"})
 LATE = RawRecord("sources", {"id": "late", "title": "Later report", "date": "2024-06-01"})
@@ -142,6 +144,30 @@ def random_graph(n: int = 40, m: int = 140, seed: int = 11) -> list[RawRecord]:
     return records
 
 
+def zala() -> list[RawRecord]:
+    """The real OpenSanctions FollowTheMoney cluster (companies, people, ownerships)."""
+    from ingest.ftm import read_ftm
+
+    return list(read_ftm(SHARED / "ftm-opensanctions-zala" / "entities.ftm.json"))
+
+
+def bods() -> list[RawRecord]:
+    """Open Ownership's BODS 0.4 example packages with indirect and joint ownership."""
+    from ingest.bods import read_bods
+
+    examples = SHARED / "bods-0.4" / "examples"
+    return [
+        r
+        for name in (
+            "multiple-indirect-ownership.json",
+            "joint-ownership.json",
+            "tecido.json",
+            "bods-package-fi-soe.json",
+        )
+        for r in read_bods(examples / name)
+    ]
+
+
 def seed() -> list[RawRecord]:
     """The real seed dataset."""
     return list(read_curated(SEED))
@@ -154,4 +180,6 @@ DATASETS: dict[str, Callable[[], list[RawRecord]]] = {
     "ties": ties,
     "random": random_graph,
     "ownership": ownership,
+    "zala": zala,
+    "bods": bods,
 }

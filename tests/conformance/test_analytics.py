@@ -61,7 +61,7 @@ def test_diff_tells_the_logink_rotterdam_change(backend: QueryEngine) -> None:
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("dataset", ["seed", "ownership", "cycles"])
+@pytest.mark.parametrize("dataset", ["seed", "ownership", "cycles", "zala", "bods"])
 def test_research_queries_agree_across_backends(
     dataset: str, embedded_engines: dict[str, QueryEngine], neo4j_engine: QueryEngine
 ) -> None:
@@ -70,6 +70,8 @@ def test_research_queries_agree_across_backends(
         "seed": ("hikvision", "cn-government"),
         "ownership": ("t", "state"),
         "cycles": ("t", "a"),
+        "zala": ("NK-abdzbEBkqyT29GyREbiURZ", "NK-aU5ybkbRFJucf8YMwsJvDw"),
+        "bods": ("bods:31c55e425764", "bods:1accb8b18b99"),
     }[dataset]
     calls = [
         lambda e: e.owners(OwnersRequest(entity=anchors[0], as_of="2020-01-01")),

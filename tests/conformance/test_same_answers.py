@@ -59,6 +59,16 @@ CASES: list[tuple[str, Request]] = [
     ("ties", PathsRequest(source="s", target="t", as_of="2020-01-01", k=10)),
 ]
 
+Z = "NK-abdzbEBkqyT29GyREbiURZ"
+CASES += [
+    ("zala", ReachRequest(target=Z, as_of="2020-06-01")),
+    ("zala", ReachRequest(target=Z, as_of="2024-06-01")),
+    ("zala", ExposureRequest(source="NK-aU5ybkbRFJucf8YMwsJvDw", as_of="2016-01-01")),
+    ("zala", SearchRequest(text="Захаров")),
+    ("bods", ReachRequest(target="bods:31c55e425764", as_of="2020-06-01", kinds=None)),
+    ("bods", SearchRequest(text="chrinon")),
+]
+
 _rng = random.Random(5)
 for _i in range(12):
     _a, _b = _rng.sample(range(40), 2)

@@ -14,7 +14,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks() -> None:
-    assert {p.name for p in NOTEBOOKS} >= {"who-can-reach-rotterdam.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {
+        "who-can-reach-rotterdam.ipynb",
+        "ownership-research.ipynb",
+    }
 
 
 @pytest.mark.slow
@@ -29,6 +32,7 @@ def test_notebook_runs_and_is_stored_clean(
     monkeypatch.setenv("GRAPHKIT_NOTEBOOK_OUT", str(tmp_path))
     monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
     monkeypatch.setenv("GRAPHKIT_BACKEND", "embedded")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
     NotebookClient(
         nb,
         timeout=300,

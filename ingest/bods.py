@@ -1,0 +1,295 @@
+"""Beneficial Ownership Data Standard (BODS) 0.4 statements → raw records.
+
+Every statement is validated against the published BODS 0.4 JSON schema (with date and URI
+formats checked); an invalid one is refused with its file, statement and field. Entity and
+person records become entities; relationship records become one relationship per interest:
+direct shareholdings as ``OWNS`` with the exact share (or the lower bound of a range, the
+range kept as properties), indirect ones as ``HOLDS_STAKE_IN`` without a share (they are
+already integrated, so the arithmetic must not count them twice), and control interests
+(voting rights, board appointment, other influence or control…) as ``CONTROLS``. A later
+statement about the same record replaces an earlier one; a closed record ends it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from graphkit.errors import InvalidData, Issue
+from graphkit.validate import RawRecord
+
+#: Where the BODS 0.4 schema lives: GRAPHKIT_BODS_SCHEMA, else the shared data beside the repo.
+SCHEMA_ENV = "GRAPHKIT_BODS_SCHEMA"
+
+STATE_TYPES = {"state", "stateBody"}
+SHARE_INTERESTS = {"shareholding"}
+CONTROL_INTERESTS = {
+    "votingRights",
+    "appointmentOfBoard",
+    "otherInfluenceOrControl",
+    "seniorManagingOfficial",
+    "settlor",
+    "trustee",
+    "protector",
+    "beneficiaryOfLegalArrangement",
+    "rightsToSurplusAssetsOnDissolution",
+    "rightsToProfitOrIncome",
+    "rightsGrantedByContract",
+    "conditionalRightsGrantedByContract",
+    "controlViaCompanyRulesArticles",
+    "controlByLegalFramework",
+    "boardMember",
+    "boardChair",
+    "unknownInterest",
+    "unpublishedInterest",
+    "enjoymentAndUseOfAssets",
+    "rightToProfitOrIncomeFromAssets",
+    "nominee",
+    "nominator",
+}
+
+
+def schema_dir() -> Path:
+    """The folder holding ``statement.json`` and its companions."""
+    configured = os.environ.get(SCHEMA_ENV)
+    candidates = [Path(configured)] if configured else []
+    here = Path(__file__).resolve()
+    candidates += [p / "shared" / "data" / "bods-0.4" / "schema" for p in here.parents[:4]]
+    for candidate in candidates:
+        if (candidate / "statement.json").exists():
+            return candidate
+    raise FileNotFoundError(f"BODS 0.4 schema not found; set {SCHEMA_ENV} to its folder")
+
+
+@cache
+def validator() -> Draft202012Validator:
+    """A validator for one statement, with every schema file registered by its ``$id``."""
+    folder = schema_dir()
+    resources = []
+    for file in folder.glob("*.json"):
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        if "$id" in doc:
+            resources.append((doc["$id"], Resource.from_contents(doc)))
+    registry: Registry = Registry().with_resources(resources)
+    # statement.json describes an array of statements; one statement is its $defs/Statement.
+    one = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "urn:statement#/$defs/Statement",
+    }
+    return Draft202012Validator(
+        one, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+class NotAnArray(ValueError):
+    """A BODS JSON file whose top level is not an array of statements."""
+
+
+def _statements(file: Path) -> Iterator[tuple[int, Any]]:
+    """(position, statement) from a JSON array (``.json``) or JSON lines (``.jsonl``).
+
+    Raises:
+        NotAnArray: a ``.json`` file holds something other than an array, which BODS forbids.
+    """
+    text = file.read_text(encoding="utf-8")
+    if file.suffix == ".jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                yield number, json.loads(line)
+        return
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise NotAnArray("BODS data must be an array of statements (JSON) or JSON lines")
+    for i, item in enumerate(data):
+        yield i + 1, item
+
+
+def check_statement(stmt: Any, file: str, position: int) -> list[Issue]:
+    """Every schema violation of one statement."""
+    record = f"statement {stmt.get('statementId')!r}" if isinstance(stmt, dict) else None
+    issues = []
+    for err in sorted(validator().iter_errors(stmt), key=lambda e: list(e.absolute_path)):
+        path = ".".join(str(p) for p in err.absolute_path) or None
+        issues.append(
+            Issue(file=file, line=position, record=record, field=path, message=err.message[:300])
+        )
+    return issues
+
+
+def _entity(stmt: dict[str, Any]) -> dict[str, Any]:
+    details = stmt["recordDetails"]
+    rid = stmt["recordId"]
+    if stmt["recordType"] == "person":
+        names = [
+            n.get("fullName") or " ".join(filter(None, [n.get("givenName"), n.get("familyName")]))
+            for n in details.get("names", [])
+        ]
+        names = [n for n in names if n]
+        kind = "Person"
+        country = next((n.get("code") for n in details.get("nationalities", [])), None)
+    else:
+        names = [details.get("name")] if details.get("name") else []
+        names += details.get("alternateNames", [])
+        etype = (details.get("entityType") or {}).get("type")
+        kind = "StateBody" if etype in STATE_TYPES else "Company"
+        country = (details.get("jurisdiction") or {}).get("code")
+    identifiers = {
+        f"{i.get('scheme') or i.get('schemeName')}": i["id"]
+        for i in details.get("identifiers", [])
+        if i.get("id")
+    }
+    name = names[0] if names else f"Unnamed {stmt['recordType']} {rid}"
+    return {
+        "id": f"bods:{rid}",
+        "kind": kind,
+        "name": name,
+        "aliases": names[1:],
+        "country": country.upper() if country and len(country) == 2 else None,
+        "identifiers": identifiers,
+        "unnamed": not names,
+        "properties": {"bods_record_type": stmt["recordType"]},
+    }
+
+
+def _slug(text: str) -> str:
+    """An id-safe form of free text (publisher names, addresses).
+
+    >>> _slug("Company Register, Ciudad de Mexico")
+    'Company-Register-Ciudad-de-Mexico'
+    """
+    return re.sub(r"[^A-Za-z0-9._:/-]+", "-", text).strip("-")[:250] or "unknown"
+
+
+def _party(ref: Any) -> str | None:
+    if isinstance(ref, str):
+        return f"bods:{ref}"
+    return None
+
+
+def _source(stmt: dict[str, Any]) -> dict[str, Any]:
+    pub = stmt.get("publicationDetails") or {}
+    publisher = (pub.get("publisher") or {}).get("name")
+    src = stmt.get("source") or {}
+    url = src.get("url")
+    key = url or publisher or "unknown"
+    return {
+        "id": "bods-source:" + _slug(key),
+        "title": src.get("description")
+        or (f"BODS statements published by {publisher}" if publisher else "BODS statements"),
+        "publisher": publisher,
+        "date": pub.get("publicationDate"),
+        "url": url,
+        "kind": "register",
+    }
+
+
+def _relationships(stmt: dict[str, Any], source_id: str) -> list[dict[str, Any]]:
+    details = stmt["recordDetails"]
+    subject, party = _party(details.get("subject")), _party(details.get("interestedParty"))
+    if not subject or not party:
+        return []  # unspecified subject or party: nothing to join
+    closed = stmt.get("recordStatus") == "closed"
+    out = []
+    for i, interest in enumerate(details.get("interests") or []):
+        itype = interest.get("type", "unknownInterest")
+        share = interest.get("share") or {}
+        direct = interest.get("directOrIndirect", "unknown")
+        rel: dict[str, Any] = {
+            "id": f"bods:{stmt['recordId']}#{i}",
+            "source": party,
+            "target": subject,
+            "valid_from": interest.get("startDate"),
+            "valid_to": interest.get("endDate"),
+            "role": itype,
+            "ended": closed and not interest.get("endDate"),
+            "properties": {
+                "direct_or_indirect": direct,
+                "beneficial_ownership": bool(interest.get("beneficialOwnershipOrControl")),
+            },
+            "evidence": [
+                {
+                    "source": source_id,
+                    "locator": f"BODS statement {stmt['statementId']}",
+                    "excerpt": json.dumps(interest, ensure_ascii=False)[:1500],
+                }
+            ],
+        }
+        exact = share.get("exact")
+        low = share.get("minimum", share.get("exclusiveMinimum"))
+        high = share.get("maximum", share.get("exclusiveMaximum"))
+        if low is not None:
+            rel["properties"]["share_min"] = low / 100.0
+        if high is not None:
+            rel["properties"]["share_max"] = high / 100.0
+        value = exact if exact is not None else low
+        if itype in SHARE_INTERESTS and direct != "indirect":
+            rel["type"] = "OWNS"
+            if value is not None:
+                rel["share"] = value / 100.0
+        elif itype in SHARE_INTERESTS:
+            rel["type"] = "HOLDS_STAKE_IN"
+            if value is not None:
+                rel["properties"]["declared_share"] = value / 100.0
+        else:
+            rel["type"] = "CONTROLS"
+        out.append(rel)
+    return out
+
+
+def read_bods(path: Path) -> Iterator[RawRecord]:
+    """Raw records from BODS 0.4 statements in a file or folder.
+
+    Raises:
+        InvalidData: every statement that breaks the schema, with file, position and field.
+    """
+    files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
+    issues: list[Issue] = []
+    latest: dict[str, tuple[str, dict[str, Any], str, int]] = {}
+    for file in files:
+        name = str(file)
+        try:
+            items = list(_statements(file))
+        except json.JSONDecodeError as exc:
+            issues.append(
+                Issue(
+                    file=name,
+                    line=exc.lineno,
+                    record=None,
+                    field=None,
+                    message=f"not valid JSON: {exc.msg}",
+                )
+            )
+            continue
+        except NotAnArray as exc:
+            issues.append(Issue(file=name, line=1, record=None, field=None, message=str(exc)))
+            continue
+        for position, stmt in items:
+            problems = check_statement(stmt, name, position)
+            if problems:
+                issues += problems
+                continue
+            key = stmt["recordId"]
+            stamp = stmt.get("statementDate") or ""
+            if key not in latest or stamp >= latest[key][0]:
+                latest[key] = (stamp, stmt, name, position)
+    if issues:
+        raise InvalidData(issues)
+    sources: set[str] = set()
+    for _stamp, stmt, name, position in latest.values():
+        if stmt["recordType"] in ("entity", "person"):
+            yield RawRecord("entities", _entity(stmt), name, position)
+            continue
+        src = _source(stmt)
+        if src["id"] not in sources:
+            sources.add(src["id"])
+            yield RawRecord("sources", src, name, position)
+        for rel in _relationships(stmt, src["id"]):
+            yield RawRecord("relationships", rel, name, position)
