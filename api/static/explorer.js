@@ -179,9 +179,10 @@ async function showDetails(id) {
   box.replaceChildren(el("p", { text: "Loading…" }));
   try {
     const asOf = $("as_of").value;
-    const [detail, hood] = await Promise.all([
+    const [detail, hood, timeline] = await Promise.all([
       getJSON(`entities/${encodeURIComponent(id)}`),
       getJSON(`entities/${encodeURIComponent(id)}/neighbourhood`, [["as_of", asOf]]),
+      getJSON(`entities/${encodeURIComponent(id)}/timeline`),
     ]);
     const ent = detail.entity;
     box.replaceChildren(el("h2", { text: ent.name }),
@@ -196,6 +197,13 @@ async function showDetails(id) {
       list.append(item);
     }
     box.append(list);
+    box.append(el("h3", { text: "Timeline" }));
+    const events = el("ol", { class: "timeline" });
+    for (const ev of timeline.events) {
+      const who = ev.source_title ? ` — ${ev.source_title}` : "";
+      events.append(el("li", { text: `${ev.date || "undated"} · ${ev.event}: ${ev.hop.explanation}${who}` }));
+    }
+    box.append(events);
     box.focus();
   } catch (err) {
     box.replaceChildren(el("p", { text: `Could not load details: ${err.message}` }));

@@ -94,6 +94,9 @@ def test_journalist_flow_reach_as_of_share_and_details(page: object, live_server
     details = pg.inner_text("#details")  # type: ignore[attr-defined]
     assert "Chinese state logistics data platform." in details
     assert "Port of Barcelona" in details
+    timeline = pg.inner_text("#details ol.timeline")  # type: ignore[attr-defined]
+    assert timeline.startswith("2019 · starts: LOGINK has")
+    assert "2025-11 · ends: LOGINK has access to Rotterdam port logistics data" in timeline
 
 
 def test_keyboard_only_search(page: object) -> None:

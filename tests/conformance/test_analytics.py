@@ -89,3 +89,64 @@ def test_research_queries_agree_across_backends(
     ]
     for call in calls:
         assert call(both.neo4j) == call(both.embedded)
+
+
+def _random_stakes(seed: int, n: int = 12) -> tuple[list, list]:
+    """A seeded random holding structure (cross-holdings included) as records and stakes."""
+    import random
+
+    from graphkit.ownership import Stake
+    from graphkit.validate import RawRecord
+
+    rng = random.Random(seed)
+    records = [RawRecord("sources", {"id": "reg", "title": "Register", "date": "2000"})]
+    records += [
+        RawRecord("entities", {"id": f"f{i}", "kind": "Company", "name": f"F{i}"}) for i in range(n)
+    ]
+    stakes = []
+    for owned in range(n):
+        budget = 0.9
+        for owner in rng.sample([i for i in range(n) if i != owned], rng.randint(0, 3)):
+            share = round(rng.uniform(0.05, 1.0) * budget, 4)
+            budget -= share
+            stakes.append(Stake(f"f{owner}", f"f{owned}", share, f"r{owner}-{owned}"))
+            records.append(
+                RawRecord(
+                    "relationships",
+                    {
+                        "id": f"r{owner}-{owned}",
+                        "type": "OWNS",
+                        "source": f"f{owner}",
+                        "target": f"f{owned}",
+                        "share": share,
+                        "confidence": "confirmed",
+                        "evidence": [{"source": "reg", "excerpt": f"f{owner} holds {share}"}],
+                    },
+                )
+            )
+    return records, stakes
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_integrated_ownership_matches_brute_force_on_random_graphs(
+    backend: QueryEngine, seed: int
+) -> None:
+    from graphkit.ownership import brute_force_integrated
+
+    records, stakes = _random_stakes(seed)
+    backend.ingest(records)
+    for target in sorted({s.owned for s in stakes}):
+        got = {
+            o.entity.id: o.integrated
+            for o in backend.owners(
+                OwnersRequest(entity=target, as_of="2020-01-01", max_paths=0)
+            ).owners
+        }
+        want = {
+            k: v
+            for k, v in brute_force_integrated(stakes, target, 400).items()
+            if k != target and v > 1e-12
+        }
+        assert got.keys() == want.keys(), target
+        for owner, value in want.items():
+            assert got[owner] == pytest.approx(value, abs=1e-7)
