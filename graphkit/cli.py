@@ -265,8 +265,9 @@ def load(
 
     def go() -> None:
         records = _read_with_progress(path, fmt)
-        if dry_run:
-            batch = validate_records(records)
+        if dry_run:  # checked against what the store holds, and nothing is written
+            with _engine(backend, store) as eng:
+                batch = validate_records(records, eng.store.entity_kinds, eng.store.source_ids)
             err.print(
                 f"valid: {len(batch.sources)} sources, {len(batch.entities)} entities, "
                 f"{len(batch.relationships)} relationships (nothing written)"
@@ -297,7 +298,9 @@ def load(
 @app.command()
 def ingest(
     path: Path,
-    fmt: Annotated[str, typer.Option("--format", help="auto, curated, ftm or bods.")] = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto, curated, csv, ftm, bods, gleif or icij.")
+    ] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
     backend: BackendOpt = None,
     store: StoreOpt = None,
@@ -305,6 +308,15 @@ def ingest(
 ) -> None:
     """Ingest a file or folder: curated YAML, FollowTheMoney JSON lines or BODS 0.4."""
     load(path, fmt=fmt, dry_run=dry_run, backend=backend, store=store, as_json=as_json)
+
+
+@app.command()
+def template(folder: Path) -> None:
+    """Write empty curated CSVs (entities, relationships, sources) with an example row each."""
+    from ingest.csvformat import write_template
+
+    for path in write_template(folder):
+        err.print(f"wrote {path}")
 
 
 @app.command()

@@ -297,7 +297,7 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
         ),
         RelSpec(
             RelType.LOCATED_IN,
-            ASSETS | ORGS | {K.LOCATION},
+            ASSETS | ORGS | PEOPLE | {K.LOCATION},
             PLACES,
             _N,
             Strength(1.0, by_confidence=False),

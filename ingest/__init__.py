@@ -19,7 +19,7 @@ class Loader(Protocol):
     def __call__(self, path: Path) -> Iterator[RawRecord]: ...
 
 
-FORMATS = ("auto", "curated", "ftm", "bods")
+FORMATS = ("auto", "curated", "csv", "ftm", "bods", "gleif", "icij")
 
 
 def detect(path: Path) -> str:
@@ -29,7 +29,15 @@ def detect(path: Path) -> str:
     'curated'
     """
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
+        if (path / "entities.csv").exists() or (path / "sources.csv").exists():
+            return "csv"
+        if (path / "relationships.csv").exists():
+            return "icij"
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and p.suffix in (".yaml", ".yml", ".json", ".jsonl")
+        )
         yaml_files = [p for p in files if p.suffix in (".yaml", ".yml")]
         return "curated" if yaml_files or not files else detect(files[0])
     if path.suffix in (".yaml", ".yml"):
@@ -38,22 +46,32 @@ def detect(path: Path) -> str:
         head = handle.read(4096)
     if '"statementId"' in head or '"recordType"' in head:
         return "bods"
+    if '"LEI"' in head or '"Relationship"' in head and '"StartNode"' in head:
+        return "gleif"
     if '"schema"' in head and '"properties"' in head:
         return "ftm"
-    raise ValueError(f"cannot tell the format of {path}; pass --format ftm|bods|curated")
+    raise ValueError(
+        f"cannot tell the format of {path}; pass --format ftm|bods|gleif|icij|csv|curated"
+    )
 
 
 def read_path(path: Path, fmt: str = "auto") -> Iterator[RawRecord]:
     """Read a file or folder in the named format (``auto`` detects it)."""
     from ingest.bods import read_bods
+    from ingest.csvformat import read_csv_folder
     from ingest.curated import read_curated
     from ingest.ftm import read_ftm
+    from ingest.gleif import read_gleif
+    from ingest.icij import read_icij
 
     loaders: dict[str, Loader] = {
         "curated": read_curated,
         "yaml": read_curated,
         "ftm": read_ftm,
         "bods": read_bods,
+        "gleif": read_gleif,
+        "icij": read_icij,
+        "csv": read_csv_folder,
     }
     if fmt == "auto":
         fmt = detect(path)

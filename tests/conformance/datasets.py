@@ -168,6 +168,20 @@ def bods() -> list[RawRecord]:
     ]
 
 
+def gleif() -> list[RawRecord]:
+    """GLEIF golden-copy excerpts: LEI records, relationship records, reporting exceptions."""
+    from ingest.gleif import read_gleif
+
+    return list(read_gleif(SHARED / "gleif-golden-copy-sample"))
+
+
+def icij() -> list[RawRecord]:
+    """A small ICIJ Offshore Leaks fixture in the published column layout."""
+    from ingest.icij import read_icij
+
+    return list(read_icij(ROOT / "tests" / "fixtures" / "icij"))
+
+
 def seed() -> list[RawRecord]:
     """The real seed dataset."""
     return list(read_curated(SEED))
@@ -182,4 +196,6 @@ DATASETS: dict[str, Callable[[], list[RawRecord]]] = {
     "ownership": ownership,
     "zala": zala,
     "bods": bods,
+    "gleif": gleif,
+    "icij": icij,
 }

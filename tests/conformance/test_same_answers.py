@@ -67,6 +67,11 @@ CASES += [
     ("zala", SearchRequest(text="Захаров")),
     ("bods", ReachRequest(target="bods:31c55e425764", as_of="2020-06-01", kinds=None)),
     ("bods", SearchRequest(text="chrinon")),
+    ("gleif", ExposureRequest(source="lei:5493001Z012YSB2A0K51", as_of="2024-01-01")),
+    ("gleif", NeighbourhoodRequest(entity="lei:010CMKZ3VON21WF2ZD45", as_of="2024-01-01")),
+    ("icij", ReachRequest(target="icij:10000001", as_of="2010-01-01")),
+    ("icij", ReachRequest(target="icij:10000001", as_of="2014-01-01")),
+    ("icij", SearchRequest(text="nunez")),
 ]
 
 _rng = random.Random(5)

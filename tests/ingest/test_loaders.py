@@ -177,3 +177,104 @@ def test_mutated_ftm_records_fail_cleanly_and_write_nothing(
         assert store.stats().entities == 0
     finally:
         store.close()
+
+
+GLEIF = DATA / "gleif-golden-copy-sample"
+ICIJ = ROOT / "tests" / "fixtures" / "icij"
+
+
+def test_gleif_level1_level2_and_exceptions() -> None:
+    batch = validate_records(read_path(GLEIF))
+    assert (len(batch.entities), len(batch.relationships)) == (27, 10)
+    rels = {(r.type.value, r.source, r.target, r.role) for r in batch.relationships}
+    assert (
+        "SUBSIDIARY_OF",
+        "lei:010CMKZ3VON21WF2ZD45",
+        "lei:ZZG38T0MDR3QY1ETUA76",
+        "direct accounting consolidation",
+    ) in rels
+    assert (
+        "CONTROLS",
+        "lei:5493001Z012YSB2A0K51",
+        "lei:001GPB6A9XPE8XJICC14",
+        "fund manager",
+    ) in rels  # the manager controls the fund
+    ents = {e.id: e for e in batch.entities}
+    fund = ents["lei:001GPB6A9XPE8XJICC14"]
+    assert fund.name == "Fidelity Advisor Leveraged Company Stock Fund"
+    assert fund.properties["reporting_exception:DIRECT_ACCOUNTING_CONSOLIDATION_PARENT"] == (
+        "NO_KNOWN_PERSON"
+    )
+    assert ents["lei:ZZG38T0MDR3QY1ETUA76"].unnamed  # named only by its LEI
+    consolidated = next(
+        r
+        for r in batch.relationships
+        if r.source == "lei:010CMKZ3VON21WF2ZD45" and r.role == "direct accounting consolidation"
+    )
+    assert consolidated.valid_from == "2018-02-06"
+
+
+def test_icij_fixture_follows_the_published_layout() -> None:
+    from ingest.icij import IcijReport, read_icij
+
+    report = IcijReport()
+    batch = validate_records(read_icij(ICIJ, report))
+    assert (len(batch.entities), len(batch.relationships), report.read) == (9, 7, 17)
+    assert report.skipped == {"similar: a resolution hint, not a fact": 1}
+    stake = next(
+        r
+        for r in batch.relationships
+        if r.source == "icij:12000001" and r.type.value == "HOLDS_STAKE_IN"
+    )
+    assert (stake.valid_from, stake.valid_to, stake.role) == (
+        "2006-06-01",
+        "2012-12-31",
+        "shareholder of",
+    )
+    ents = {e.id: e for e in batch.entities}
+    assert ents["icij:10000001"].properties["incorporation_date"] == "2006-03-23"
+    assert ents["icij:12000002"].country == "ES"
+
+
+def test_icij_bad_date_names_file_line_and_field(tmp_path: Path) -> None:
+    import shutil
+
+    from ingest.icij import read_icij
+
+    folder = tmp_path / "icij"
+    shutil.copytree(ICIJ, folder)
+    text = (folder / "relationships.csv").read_text(encoding="utf-8")
+    (folder / "relationships.csv").write_text(
+        text.replace("01-JUN-2006", "31-FOO-2006"), encoding="utf-8"
+    )
+    with pytest.raises(InvalidData) as info:
+        list(read_icij(folder))
+    (issue,) = info.value.issues
+    assert issue.file.endswith("relationships.csv") and issue.line == 2
+    assert issue.field == "start_date/end_date"
+
+
+def test_csv_template_round_trip_and_bad_rows(tmp_path: Path, engine: QueryEngine) -> None:
+    from ingest.csvformat import write_template
+
+    folder = tmp_path / "sheet"
+    write_template(folder)
+    assert detect(folder) == "csv"
+    with (folder / "relationships.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            ",,AGREEMENT_WITH,logink,port-of-rotterdam,,,,2019,,,reported,"
+            "note-zoom-china-standards,LOGINK heeft inmiddels samenwerkingsafspraken,"
+            "supports,\n"
+        )
+    summary = engine.ingest(read_path(folder))
+    assert summary.created == {"sources": 1, "entities": 2, "relationships": 1}
+    rel = engine.store.relationships(["AGREEMENT_WITH:logink->port-of-rotterdam"])[
+        "AGREEMENT_WITH:logink->port-of-rotterdam"
+    ]
+    assert len(rel.evidence) == 2  # two rows, one relationship
+    with (folder / "entities.csv").open("a", encoding="utf-8") as handle:
+        handle.write("bad,Spaceship,Bad,,,,,\n")
+    with pytest.raises(InvalidData) as info:
+        engine.ingest(read_path(folder))
+    (issue,) = info.value.issues
+    assert issue.file.endswith("entities.csv") and issue.line == 4 and issue.field == "kind"

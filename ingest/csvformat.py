@@ -1,0 +1,194 @@
+"""Curated CSV for journalists: ``entities.csv``, ``relationships.csv``, ``sources.csv``.
+
+A spreadsheet-friendly twin of the YAML format. Lists (aliases) are separated by ``;``;
+identifiers are ``scheme:value`` pairs separated by ``;``. A relationship with several pieces
+of evidence takes one row per piece: rows with the same relationship (its ``id``, or type,
+source, target and ``key``) are joined. Empty cells mean "not given".
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graphkit.errors import InvalidData, Issue
+from graphkit.model import relationship_id
+from graphkit.validate import RawRecord
+
+COLUMNS: dict[str, list[str]] = {
+    "sources.csv": ["id", "title", "publisher", "date", "url", "language", "kind", "note"],
+    "entities.csv": [
+        "id",
+        "kind",
+        "name",
+        "aliases",
+        "country",
+        "identifiers",
+        "description",
+        "unnamed",
+    ],
+    "relationships.csv": [
+        "id",
+        "key",
+        "type",
+        "source",
+        "target",
+        "share",
+        "role",
+        "status",
+        "valid_from",
+        "valid_to",
+        "ended",
+        "confidence",
+        "evidence_source",
+        "excerpt",
+        "stance",
+        "locator",
+    ],
+}
+
+EXAMPLE: dict[str, list[dict[str, str]]] = {
+    "sources.csv": [
+        {
+            "id": "note-zoom-china-standards",
+            "title": "Zoom, China en wie de standaarden schrijft",
+            "date": "2025-11-30",
+            "language": "nl",
+            "kind": "note",
+        },
+    ],
+    "entities.csv": [
+        {
+            "id": "logink",
+            "kind": "Platform",
+            "name": "LOGINK",
+            "aliases": "logistiek dataplatform LOGINK",
+            "country": "CN",
+        },
+        {
+            "id": "port-of-rotterdam",
+            "kind": "Port",
+            "name": "Port of Rotterdam",
+            "aliases": "Rotterdam;haven van Rotterdam",
+            "country": "NL",
+        },
+    ],
+    "relationships.csv": [
+        {
+            "type": "AGREEMENT_WITH",
+            "source": "logink",
+            "target": "port-of-rotterdam",
+            "valid_from": "2019",
+            "confidence": "reported",
+            "evidence_source": "note-zoom-china-standards",
+            "excerpt": "terwijl er in 2019 wel degelijk een samenwerkingsovereenkomst is getekend",
+            "stance": "supports",
+        },
+    ],
+}
+
+
+def write_template(folder: Path) -> list[Path]:
+    """Write the three files with their headers and one example row each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, columns in COLUMNS.items():
+        path = folder / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for example in EXAMPLE[name]:
+                writer.writerow({c: example.get(c, "") for c in columns})
+        written.append(path)
+    return written
+
+
+def _rows(path: Path, issues: list[Issue]) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        unknown = set(reader.fieldnames or []) - set(COLUMNS[path.name])
+        if unknown:
+            issues.append(
+                Issue(
+                    str(path),
+                    None,
+                    ", ".join(sorted(unknown)),
+                    f"unknown column(s); expected {', '.join(COLUMNS[path.name])}",
+                    1,
+                )
+            )
+            return
+        for number, row in enumerate(reader, 2):
+            clean = {k: v.strip() for k, v in row.items() if k and v is not None and v.strip()}
+            if clean:
+                yield number, clean
+
+
+def _entity(row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = dict(row)
+    if "aliases" in data:
+        data["aliases"] = [a.strip() for a in data["aliases"].split(";") if a.strip()]
+    if "identifiers" in data:
+        pairs = [p.split(":", 1) for p in data["identifiers"].split(";") if ":" in p]
+        data["identifiers"] = {k.strip(): v.strip() for k, v in pairs}
+    if "unnamed" in data:
+        data["unnamed"] = data["unnamed"].lower() in ("1", "true", "yes", "y")
+    return data
+
+
+def read_csv_folder(path: Path) -> Iterator[RawRecord]:
+    """Raw records from a folder holding any of the three CSV files.
+
+    Raises:
+        InvalidData: unknown columns or unreadable files, with file and line.
+    """
+    issues: list[Issue] = []
+    if not any((path / name).exists() for name in COLUMNS):
+        raise InvalidData(
+            [
+                Issue(
+                    str(path),
+                    None,
+                    None,
+                    "expected entities.csv, relationships.csv and/or sources.csv",
+                )
+            ]
+        )
+    if (path / "sources.csv").exists():
+        for number, row in _rows(path / "sources.csv", issues):
+            yield RawRecord("sources", row, str(path / "sources.csv"), number)
+    if (path / "entities.csv").exists():
+        for number, row in _rows(path / "entities.csv", issues):
+            yield RawRecord("entities", _entity(row), str(path / "entities.csv"), number)
+    rels: dict[str, tuple[dict[str, Any], int]] = {}
+    rel_file = path / "relationships.csv"
+    if rel_file.exists():
+        for number, row in _rows(rel_file, issues):
+            evidence = {k: row.pop(k) for k in ("excerpt", "stance", "locator") if k in row}
+            if "evidence_source" in row:
+                evidence["source"] = row.pop("evidence_source")
+            key = row.get("id") or relationship_id(
+                row.get("type", "?"), row.get("source", "?"), row.get("target", "?"), row.get("key")
+            )
+            if key in rels:
+                rels[key][0]["evidence"].append(evidence)
+                continue
+            if "ended" in row:
+                row["ended"] = row["ended"].lower() in ("1", "true", "yes", "y")  # type: ignore[assignment]
+            if "share" in row:
+                try:
+                    row["share"] = float(row["share"])  # type: ignore[assignment]
+                except ValueError:
+                    pass  # validation reports it with the line
+            if "confidence" in row:
+                try:
+                    row["confidence"] = float(row["confidence"])  # type: ignore[assignment]
+                except ValueError:
+                    pass
+            rels[key] = ({**row, "evidence": [evidence] if evidence else []}, number)
+    if issues:
+        raise InvalidData(issues)
+    for data, number in rels.values():
+        yield RawRecord("relationships", data, str(rel_file), number)
