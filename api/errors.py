@@ -93,16 +93,8 @@ def _graphkit_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(status, mapping.slug, mapping.title, detail, **extra)
 
 
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "parameter": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]),
-            "in": str(e["loc"][0]),
-            "message": e["msg"],
-        }
-        for e in exc.errors()
-    ]
+def _invalid_request(errors: list[dict[str, Any]]) -> JSONResponse:
+    """One 422 problem naming the first offending parameter and listing them all."""
     first = errors[0] if errors else {"parameter": None, "message": "invalid request"}
     return problem(
         422,
@@ -114,21 +106,29 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI refused the request's parameters or body."""
+    assert isinstance(exc, RequestValidationError)
+    return _invalid_request(
+        [
+            {
+                "parameter": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]),
+                "in": str(e["loc"][0]),
+                "message": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+    )
+
+
 def _model_error(_request: Request, exc: Exception) -> JSONResponse:
     """A request model built inside a route refused its input: still the client's error."""
     assert isinstance(exc, ValidationError)
-    errors = [
-        {"parameter": ".".join(str(p) for p in e["loc"]), "in": "query", "message": e["msg"]}
-        for e in exc.errors()
-    ]
-    first = errors[0]
-    return problem(
-        422,
-        "invalid-request",
-        "Invalid request",
-        f"{first['parameter']}: {first['message']}",
-        parameter=first["parameter"],
-        errors=errors,
+    return _invalid_request(
+        [
+            {"parameter": ".".join(str(p) for p in e["loc"]), "in": "query", "message": e["msg"]}
+            for e in exc.errors()
+        ]
     )
 
 

@@ -114,7 +114,7 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
     Raises:
         InvalidData: the recorded shares of some entity add up to more than 100%.
     """
-    target = eng._entity(req.entity)  # noqa: SLF001 - the engine's own lookup with suggestions
+    target = eng.require_entity(req.entity)
     f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by))
     rels = _upstream(eng, target.id, STAKE_TYPES, f)
     stakes = [Stake(r.source, r.target, r.share, r.id) for r in rels if r.share is not None]
@@ -194,7 +194,7 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
 
 def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
     """Follow explicit control and majority ownership upwards to the ultimate controller."""
-    start = eng._entity(req.entity)  # noqa: SLF001
+    start = eng.require_entity(req.entity)
     f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by))
     scoped = replace(f, types=STAKE_TYPES | CONTROL_TYPES)
     chain: list[ControlStep] = []
@@ -353,7 +353,7 @@ def _explain_change(
 
 def timeline(eng: QueryEngine, entity_id: str) -> TimelineResult:
     """An entity's relationships as dated events: starts, ends and reports by sources."""
-    ent = eng._entity(entity_id)  # noqa: SLF001
+    ent = eng.require_entity(entity_id)
     rels = eng.store.incident([ent.id], _ALL)
     ents, srcs = _views(eng, rels)
     today = date.today()
@@ -436,7 +436,7 @@ def centrality(eng: QueryEngine, req: CentralityRequest) -> CentralityResult:
 
 def brokers(eng: QueryEngine, req: BrokersRequest) -> BrokersResult:
     """Entities on the strongest routes from ``source`` to every entity of the target kinds."""
-    source = eng._entity(req.source)  # noqa: SLF001
+    source = eng.require_entity(req.source)
     f = ResolvedFilters.from_request(_filters(req.as_of, None))
     graph = _graph(eng.store.influence_arcs(f, eng.settings.time_budget))
     ents = eng.store.entities(graph.nodes)

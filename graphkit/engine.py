@@ -65,7 +65,8 @@ class QueryEngine:
         self.settings = settings or Settings()
 
     # ------------------------------------------------------------------ helpers
-    def _entity(self, entity_id: str) -> Entity:
+    def require_entity(self, entity_id: str) -> Entity:
+        """The stored entity, or :class:`EntityNotFound` with close matches as suggestions."""
         found = self.store.entities([entity_id]).get(entity_id)
         if found is None:
             raise EntityNotFound(entity_id, self._suggest(entity_id))
@@ -104,25 +105,23 @@ class QueryEngine:
     ) -> tuple[int, list[RankedEntity]]:
         """Filter by kind, order on the store's strengths, page, then build views for the page
         only (evidence lookups cost more than ranking)."""
-        ents = self.store.entities(found)
         allowed = set(kinds) if kinds is not None else None
+        kind_of = self.store.entity_kinds(found) if allowed is not None else {}
         chosen = [
-            (ents[n], ids)
-            for n, (_s, ids) in found.items()
-            if allowed is None or ents[n].kind in allowed
+            (n, ids) for n, (_s, ids) in found.items() if allowed is None or kind_of[n] in allowed
         ]
-        chosen.sort(key=lambda it: (-strength_key(found[it[0].id][0]), len(it[1]), it[0].id))
+        chosen.sort(key=lambda it: (-strength_key(found[it[0]][0]), len(it[1]), it[0]))
         page = chosen[offset : offset + limit]
-        rels = self.store.relationships(ids_on(ids for _e, ids in page))
+        rels = self.store.relationships(ids_on(ids for _n, ids in page))
         ents = self.store.entities(entity_ids_of(rels.values()) | {anchor.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         items = []
-        for ent, ids in page:
+        for node, ids in page:
             if inbound:
-                path = path_view(ent.id, list(reversed(ids)), rels, ents, srcs, f.as_of)
+                path = path_view(node, list(reversed(ids)), rels, ents, srcs, f.as_of)
             else:
                 path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of)
-            items.append((ent, path))
+            items.append((ents[node], path))
         return len(chosen), rank(items, start=offset + 1)
 
     # ------------------------------------------------------------------ queries
@@ -135,7 +134,7 @@ class QueryEngine:
             BoundExceeded: the traversal ran past its time budget.
         """
         self._check_depth(req.max_depth)
-        target = self._entity(req.target)
+        target = self.require_entity(req.target)
         f = ResolvedFilters.from_request(req, today)
         found = self.store.best_paths(
             target.id,
@@ -160,7 +159,7 @@ class QueryEngine:
     def exposure(self, req: ExposureRequest, today: date | None = None) -> ExposureResult:
         """What ``req.source`` can reach, ranked by the strongest path to each entity."""
         self._check_depth(req.max_depth)
-        source = self._entity(req.source)
+        source = self.require_entity(req.source)
         f = ResolvedFilters.from_request(req, today)
         found = self.store.best_paths(
             source.id,
@@ -184,7 +183,7 @@ class QueryEngine:
     def paths(self, req: PathsRequest, today: date | None = None) -> PathsResult:
         """The ``k`` strongest distinct simple paths from source to target (may be empty)."""
         self._check_depth(req.max_depth)
-        source, target = self._entity(req.source), self._entity(req.target)
+        source, target = self.require_entity(req.source), self.require_entity(req.target)
         f = ResolvedFilters.from_request(req, today)
         found = self.store.k_paths(
             source.id,
@@ -211,7 +210,7 @@ class QueryEngine:
         self, req: NeighbourhoodRequest, today: date | None = None
     ) -> NeighbourhoodResult:
         """Relationships of every type within ``depth`` hops, flagged when not in force."""
-        center = self._entity(req.entity)
+        center = self.require_entity(req.entity)
         f = ResolvedFilters.from_request(req, today)
         seen = {center.id}
         frontier = {center.id}
@@ -274,7 +273,7 @@ class QueryEngine:
 
     def entity(self, entity_id: str) -> EntityDetail:
         """Everything stored about one entity."""
-        ent = self._entity(entity_id)
+        ent = self.require_entity(entity_id)
         return EntityDetail(
             entity=entity_ref(ent),
             aliases=ent.aliases,

@@ -186,7 +186,11 @@ def _check(data: Any, file: str, line: int) -> tuple[Any, list[Issue]]:
 def _entity(proxy: Any, kind: str) -> dict[str, Any]:
     names = list(dict.fromkeys(proxy.get("name")))
     name = proxy.caption or (names[0] if names else proxy.id)
-    countries = proxy.get("country") or proxy.get("jurisdiction") or proxy.get("nationality")
+    countries = (
+        proxy.get("country", quiet=True)
+        or proxy.get("jurisdiction", quiet=True)
+        or proxy.get("nationality", quiet=True)
+    )
     country = countries[0].upper() if countries and len(countries[0]) == 2 else None
     identifiers = {k: proxy.get(k)[0] for k in IDENTIFIERS if proxy.schema.get(k) and proxy.get(k)}
     properties = {
