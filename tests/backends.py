@@ -77,16 +77,30 @@ def neo4j_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryEngi
     eng.store.close()
 
 
-@pytest.fixture(scope="session")
-def embedded_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, QueryEngine]]:
-    """One embedded store per dataset, loaded once."""
-    root = tmp_path_factory.mktemp("emb")
-    engines = {}
-    for name, build in DATASETS.items():
-        settings = Settings(store=root / f"{name}.db")
+class LazyEngines(dict[str, QueryEngine]):
+    """One embedded store per dataset, loaded on first use (a dataset whose data is missing
+    skips only the tests that use it)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, name: str) -> QueryEngine:
+        settings = Settings(store=self.root / f"{name}.db")
         eng = QueryEngine(EmbeddedStore(settings.store), settings)
-        eng.ingest(build())
-        engines[name] = eng
+        try:
+            eng.ingest(DATASETS[name]())
+        except BaseException:
+            eng.store.close()
+            raise
+        self[name] = eng
+        return eng
+
+
+@pytest.fixture(scope="session")
+def embedded_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LazyEngines]:
+    """Embedded stores per dataset, loaded once each, on demand."""
+    engines = LazyEngines(tmp_path_factory.mktemp("emb"))
     yield engines
     for eng in engines.values():
         eng.store.close()
