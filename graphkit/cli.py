@@ -6,6 +6,7 @@ Exit codes scripts can rely on: 0 ok, 1 unexpected error, 2 usage, 3 not found,
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -856,6 +857,72 @@ def brokers(
         for i in res.items:
             table.add_row(escape(i.entity.name), i.entity.kind.value, f"{i.betweenness:g}")
         out.print(table)
+
+    _run(go)
+
+
+@app.command()
+def resolve(
+    report: Annotated[bool, typer.Option("--report", help="List name-only candidates.")] = False,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            help="Merge: the first id survives, the others join it (repeat the "
+            "option, or pass ids separated by commas).",
+        ),
+    ] = None,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entity resolution: review name-only candidates, and accept merges (kept on re-ingest).
+
+    Records with the same identifier (LEI, Wikidata id, a register number in one country)
+    are merged at ingest without asking.
+    """
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            if accept:
+                ids = [i.strip() for part in accept for i in part.split(",") if i.strip()]
+                if len(ids) < 2:
+                    raise InvalidQuery("--accept needs at least two ids", "accept")
+                entity = eng.merge(ids[0], ids[1:], reason="accepted by a reviewer")
+                err.print(
+                    f"merged {', '.join(ids[1:])} into {entity.id} ({entity.name})", markup=False
+                )
+                return
+            groups = eng.resolution_candidates()
+        if as_json:
+            sys.stdout.write(
+                json.dumps(
+                    [
+                        {"fingerprint": fp, "entities": [e.model_dump(mode="json") for e in ents]}
+                        for fp, ents in groups
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+                + "\n"
+            )
+            return
+        if not report:
+            err.print("nothing to do: pass --report or --accept")
+            return
+        out.print(
+            f"{len(groups)} candidate group(s) — merge with: graphkit resolve --accept KEEP,OTHER",
+            markup=False,
+        )
+        for fp, ents in groups:
+            out.print(f"  “{fp}”", markup=False)
+            for e in ents:
+                known = ", ".join(f"{k}={v}" for k, v in e.identifiers.items())
+                out.print(
+                    f"     {e.id:<40} {e.kind.value:<10} {e.name}"
+                    + (f"  [{known}]" if known else ""),
+                    markup=False,
+                )
 
     _run(go)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from graphkit import analysis
+from graphkit import analysis, resolve
 from graphkit.errors import EntityNotFound, InvalidQuery, SourceNotFound
-from graphkit.model import Entity, Relationship, Source
+from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import (
     BrokersRequest,
     BrokersResult,
@@ -317,13 +317,74 @@ class QueryEngine:
 
     # ------------------------------------------------------------------ writes
     def ingest(self, records: Iterable[RawRecord]) -> IngestSummary:
-        """Validate raw records against the schema and the store, then write them at once.
+        """Validate raw records, fold them onto known entities, then write them at once.
+
+        Recorded merges are applied to incoming records, and records sharing an identifier
+        (LEI, Wikidata id, a register number in one country) with each other or with stored
+        entities become one entity (see :mod:`graphkit.resolve`).
 
         Raises:
             InvalidData: every problem found; nothing is written.
         """
+        merges = self.store.merges()
+        if merges:
+            records = [
+                RawRecord(
+                    r.section,
+                    resolve.rewrite(r.data, r.section, merges)
+                    if r.section == "relationships"
+                    else r.data,
+                    r.file,
+                    r.line,
+                    r.index,
+                )
+                for r in records
+            ]
         batch = validate_records(records, self.store.entity_kinds, self.store.source_ids)
-        return self.store.write(batch)
+        batch, new_merges, store_merges = resolve.resolve_batch(batch, self.store, merges)
+        summary = self.store.write(batch)
+        for merged, canonical, reason in new_merges:
+            self.store.record_merge(merged, canonical, reason)
+        for canonical, merged_ids, reason in store_merges:
+            self.merge(canonical, merged_ids, reason)
+        notes = tuple(f"{m} → {c} ({why})" for m, c, why in new_merges) + tuple(
+            f"{m} → {c} ({why})" for c, ms, why in store_merges for m in ms
+        )
+        return summary.model_copy(update={"merged": notes})
+
+    def merge(self, canonical: str, merged: Iterable[str], reason: str = "accepted") -> Entity:
+        """Make ``merged`` entities one with ``canonical``: their names and identifiers join
+        it, every relationship moves to it with all its evidence, and the decision is kept.
+
+        Raises:
+            EntityNotFound: an id is unknown.
+            InvalidQuery: a relationship joins two of the entities (it would become a loop).
+        """
+        others = [m for m in dict.fromkeys(merged) if m != canonical]
+        found = self.store.entities([canonical, *others])
+        for eid in [canonical, *others]:
+            if eid not in found:
+                raise EntityNotFound(eid, self._suggest(eid))
+        mapping = dict.fromkeys(others, canonical)
+        moved = []
+        for rel in self.store.incident(others, 10_000_000):
+            src, tgt = mapping.get(rel.source, rel.source), mapping.get(rel.target, rel.target)
+            if src == tgt:
+                raise InvalidQuery(
+                    f"relationship {rel.id!r} joins entities being merged; remove it first",
+                    parameter="merged",
+                )
+            moved.append(rel.model_copy(update={"source": src, "target": tgt}))
+        entity = resolve.merged_entity(found[canonical], [found[m] for m in others])
+        self.store.write(Batch(entities=(entity,), relationships=tuple(moved)))
+        for m in others:
+            self.store.delete_entity(m)
+            self.store.record_merge(m, canonical, reason)
+        return entity
+
+    def resolution_candidates(self) -> list[tuple[str, list[Entity]]]:
+        """Entities whose names agree once legal forms and scripts are folded (for review)."""
+        return resolve.candidates(self.store, self.store.merges())
 
     def stats(self) -> StoreStats:
         """What the store holds."""

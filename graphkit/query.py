@@ -277,6 +277,9 @@ class IngestSummary(_Model):
     created: dict[str, int]
     updated: dict[str, int]
     unchanged: dict[str, int]
+    merged: tuple[str, ...] = Field(
+        default=(), description="Records folded into another entity: 'merged → canonical (reason)'."
+    )
 
 
 class StoreStats(_Model):

@@ -112,6 +112,27 @@ class GraphStore(ABC):
         """Every influence arc that passes the filters, ordered by relationship id then
         direction (whole-graph analytics: centrality, brokers)."""
 
+    # ------------------------------------------------------------------ resolution
+    @abstractmethod
+    def entities_by_identifier(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Entity ids holding each identifier key (``scheme:value``, see graphkit.resolve)."""
+
+    @abstractmethod
+    def merges(self) -> dict[str, str]:
+        """Every recorded merge: merged entity id → canonical id."""
+
+    @abstractmethod
+    def record_merge(self, merged: str, canonical: str, reason: str) -> None:
+        """Remember that ``merged`` is ``canonical``, so re-ingest keeps the decision."""
+
+    @abstractmethod
+    def delete_entity(self, entity_id: str) -> None:
+        """Remove an entity that no relationship touches any more (after a merge)."""
+
+    @abstractmethod
+    def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
+        """Entities in id order after ``after`` (for whole-store reports)."""
+
     # ------------------------------------------------------------------ admin
     @abstractmethod
     def stats(self) -> StoreStats:

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
+from graphkit.resolve import identifier_keys
 from graphkit.schema import EntityKind, RelType, influence_arcs
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
@@ -49,6 +50,11 @@ CREATE TABLE IF NOT EXISTS citations (
     source_id TEXT NOT NULL REFERENCES sources(id),
     PRIMARY KEY (relationship_id, source_id));
 CREATE INDEX IF NOT EXISTS citations_source ON citations(source_id);
+CREATE TABLE IF NOT EXISTS identifiers (
+    key TEXT NOT NULL, entity_id TEXT NOT NULL REFERENCES entities(id),
+    PRIMARY KEY (key, entity_id));
+CREATE TABLE IF NOT EXISTS merges (
+    merged_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 _CHUNK = 500
@@ -188,6 +194,14 @@ class EmbeddedStore(GraphStore):
                     "kind=excluded.kind, name=excluded.name, search=excluded.search, "
                     "body=excluded.body",
                     lambda e, body: (e.id, e.kind.value, e.name, search_text(e), body),
+                )
+                ent_ids = [e.id for e in batch.entities]
+                for chunk in _chunks(ent_ids):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
+                db.executemany(
+                    "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
+                    [(k, e.id) for e in batch.entities for k in identifier_keys(e)],
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 all_sources = sources | self._load("sources", Source, set(cited) - set(sources))
@@ -399,6 +413,54 @@ class EmbeddedStore(GraphStore):
         allowed = index.filter(filters)
         arcs = [a for node_arcs in index.out.values() for a in node_arcs if allowed(a)]
         return sorted(arcs, key=lambda a: (a.rel_id, a.tail, a.head))
+
+    # ------------------------------------------------------------------ resolution
+    def entities_by_identifier(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(keys)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, entity_id FROM identifiers WHERE key IN ({marks}) "
+                    "ORDER BY key, entity_id",
+                    chunk,
+                )
+                for key, eid in rows:
+                    out.setdefault(key, []).append(eid)
+        return out
+
+    def merges(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._db.execute("SELECT merged_id, canonical_id FROM merges"))
+
+    def record_merge(self, merged: str, canonical: str, reason: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO merges VALUES (?, ?, ?) ON CONFLICT(merged_id) DO UPDATE "
+                "SET canonical_id=excluded.canonical_id, reason=excluded.reason",
+                (merged, canonical, reason),
+            )
+            # Earlier merges into the merged entity now point at the new canonical one.
+            db.execute(
+                "UPDATE merges SET canonical_id = ? WHERE canonical_id = ?", (canonical, merged)
+            )
+
+    def delete_entity(self, entity_id: str) -> None:
+        try:
+            with self._transaction() as db:
+                db.execute("DELETE FROM identifiers WHERE entity_id = ?", (entity_id,))
+                db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+        except sqlite3.IntegrityError as exc:
+            raise InvalidData(
+                [Issue(None, entity_id, None, f"relationships still touch this entity: {exc}")]
+            ) from exc
+
+    def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT body FROM entities WHERE id > ? ORDER BY id LIMIT ?", (after or "", limit)
+            ).fetchall()
+        return [Entity.model_validate_json(body) for (body,) in rows]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:

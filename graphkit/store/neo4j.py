@@ -24,6 +24,7 @@ from graphkit import cypher
 from graphkit.errors import BackendUnavailable, BoundExceeded, GraphkitError, InvalidData, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
+from graphkit.resolve import identifier_keys
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType, influence_arcs
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
@@ -168,6 +169,10 @@ class Neo4jStore(GraphStore):
                 query = cypher.render("write/upsert_entities", kind=kind, other_kinds="all")
                 for chunk in _chunks(rows):
                     tx.run(query, rows=list(chunk)).consume()
+
+            keyed = [{"id": e.id, "keys": identifier_keys(e)} for e in batch.entities]
+            for chunk in _chunks(keyed):
+                tx.run(cypher.load("write/upsert_idkeys"), rows=list(chunk)).consume()
 
             rels = classify(tx, "Claim", "relationships", batch.relationships)
             self._write_relationships(tx, [r for r, _ in rels], {r.id: b for r, b in rels}, batch)
@@ -391,6 +396,41 @@ class Neo4jStore(GraphStore):
             for tail, head in influence_arcs(RelType(r["type"]), r["source"], r["target"])
         ]
         return sorted(arcs, key=lambda a: (a.rel_id, a.tail, a.head))
+
+    # ------------------------------------------------------------------ resolution
+    def entities_by_identifier(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for row in self._rows(
+            cypher.load("read/by_identifier"), "identifier lookup", keys=list(dict.fromkeys(keys))
+        ):
+            out.setdefault(row["key"], []).append(row["id"])
+        return out
+
+    def merges(self) -> dict[str, str]:
+        rows = self._rows(cypher.load("read/merges"), "merges")
+        return {r["merged"]: r["canonical"] for r in rows}
+
+    def record_merge(self, merged: str, canonical: str, reason: str) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(
+                cypher.load("write/record_merge"), merged=merged, canonical=canonical, reason=reason
+            ).consume()
+
+        self._write(work, "merge")
+
+    def delete_entity(self, entity_id: str) -> None:
+        def work(tx: ManagedTransaction) -> int:
+            row = tx.run(cypher.load("write/delete_entity"), id=entity_id).single(strict=True)
+            return int(row["deleted"])
+
+        if not self._write(work, "delete") and self.entity_kinds([entity_id]):
+            raise InvalidData(
+                [Issue(None, entity_id, None, "relationships still touch this entity")]
+            )
+
+    def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
+        rows = self._rows(cypher.load("read/scan_entities"), "scan", after=after or "", limit=limit)
+        return [Entity.model_validate_json(r["body"]) for r in rows]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:
