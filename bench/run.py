@@ -1,0 +1,288 @@
+"""Side-by-side benchmarks on one synthetic graph: our embedded engine, a plain networkx
+implementation and our Neo4j backend, measured in the same run (this machine is shared and
+noisy, so ratios matter more than absolute times).
+
+    python -m bench.run --entities 10000                       # embedded + networkx
+    python -m bench.run --entities 10000 --neo4j bolt://127.0.0.1:7687   # + Neo4j (wiped!)
+
+Writes ``<out>/bench.json`` and ``<out>/bench.md`` and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order
+
+from bench.generate import Shape, generate
+from graphkit.engine import QueryEngine
+from graphkit.query import PathsRequest, ReachRequest
+from graphkit.semantics import ResolvedFilters
+from graphkit.settings import Settings
+from graphkit.store.base import GraphStore
+from graphkit.store.embedded import EmbeddedStore
+
+STRATA = {"small": (1, 100), "medium": (1_000, 20_000), "giant": (0.5, None)}
+
+
+def _ingest(store: GraphStore, shape: Shape) -> dict[str, float]:
+    rels = 0
+    start = time.perf_counter()
+    for batch in generate(shape):
+        store.write(batch)
+        rels += len(batch.relationships)
+    seconds = time.perf_counter() - start
+    return {"relationships": rels, "seconds": seconds, "per_second": rels / seconds}
+
+
+def _networkx(store: EmbeddedStore, today: date) -> nx.DiGraph[str]:
+    """The same arcs and filters as our engine, as a plain weighted networkx graph."""
+    f = ResolvedFilters.from_request(ReachRequest(target="-", as_of=today))
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for arc in store.influence_arcs(f, 3600):
+        if arc.strength <= 0:
+            continue  # carries no influence (our engine skips it the same way)
+        old = graph.get_edge_data(arc.tail, arc.head)
+        if old is None or arc.strength > old["strength"]:
+            graph.add_edge(
+                arc.tail, arc.head, strength=arc.strength, weight=-math.log(arc.strength)
+            )
+    return graph
+
+
+def _nx_reach(reverse: nx.DiGraph[str], target: str) -> tuple[int, int]:
+    """Plain networkx: Dijkstra on −log(strength) from the target, top-50 paths rebuilt."""
+    dist, paths = nx.single_source_dijkstra(reverse, target, weight="weight")
+    ranked = sorted((d, n) for n, d in dist.items() if n != target)
+    top = [list(reversed(paths[n])) for _d, n in ranked[:50]]
+    return len(ranked), len(top)
+
+
+def _strata(graph: nx.DiGraph[str], rng: random.Random, per: int) -> dict[str, list[str]]:
+    """Targets grouped by how many entities can reach them (BFS on the reversed arcs)."""
+    nodes = list(graph.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    rows = [index[v] for _u, v in graph.edges]
+    cols = [index[u] for u, _v in graph.edges]
+    reverse = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes),) * 2)
+    sizes = {}
+    for node in rng.sample(nodes, min(len(nodes), 400)):
+        sizes[node] = len(breadth_first_order(reverse, index[node], return_predecessors=False)) - 1
+    out: dict[str, list[str]] = {}
+    for name, (low, high) in STRATA.items():
+        lo = low * len(nodes) if isinstance(low, float) else low
+        hi = high if high is not None else len(nodes)
+        out[name] = [n for n, s in sorted(sizes.items(), key=lambda kv: kv[0]) if lo <= s <= hi][
+            :per
+        ]
+    return out
+
+
+def _time(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm-up (index build, caches)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {}
+    ordered = sorted(samples)
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        "n": len(ordered),
+    }
+
+
+def _cold_start(path: Path, target: str) -> dict[str, float]:
+    """Open the store and answer one query in a fresh process: time and peak RSS."""
+    code = (
+        "import resource, sys, time; t = time.perf_counter();"
+        "from graphkit.store.embedded import EmbeddedStore;"
+        "from graphkit.engine import QueryEngine; from graphkit.query import ReachRequest;"
+        f"QueryEngine(EmbeddedStore({str(path)!r})).reach(ReachRequest(target={target!r}));"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {"seconds": float(out[0]), "peak_rss_mb": float(out[1]) / 1024}
+
+
+def run(
+    entities: int, neo4j_uri: str | None, out: Path, repeat: int = 3, per: int = 5
+) -> dict[str, Any]:
+    """Run every measurement and return (and write) the report."""
+    shape = Shape(entities=entities)
+    today = date.today()
+    rng = random.Random(11)
+    work = Path(tempfile.mkdtemp(prefix="graphkit-bench-"))
+    report: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "graph": {"entities": entities},
+        "ingest": {},
+        "reach": {},
+        "paths": {},
+    }
+    embedded = EmbeddedStore(work / "bench.db")
+    report["ingest"]["embedded"] = _ingest(embedded, shape)
+    report["graph"]["relationships"] = report["ingest"]["embedded"]["relationships"]
+    engines: dict[str, QueryEngine] = {"ours": QueryEngine(embedded, Settings(time_budget=600))}
+    if neo4j_uri:
+        from graphkit.store.neo4j import Neo4jStore
+
+        neo = Neo4jStore(Settings(backend="neo4j", neo4j_uri=neo4j_uri))
+        neo.wipe()
+        report["ingest"]["neo4j"] = _ingest(neo, shape)
+        engines["neo4j"] = QueryEngine(neo, Settings(time_budget=600))
+    graph = _networkx(embedded, today)
+    reverse = graph.reverse(copy=False)
+    strata = _strata(graph, rng, per)
+    for name, targets in strata.items():
+        row: dict[str, Any] = {"targets": len(targets)}
+        for engine_name, eng in engines.items():
+            samples: list[float] = []
+            for t in targets:
+                samples += _time(
+                    lambda t=t, e=eng: e.reach(ReachRequest(target=t, as_of=today, limit=50)),
+                    repeat,
+                )
+            row[engine_name] = _summary(samples)
+        samples = []
+        for t in targets:
+            samples += _time(lambda t=t: _nx_reach(reverse, t), repeat)
+        row["networkx"] = _summary(samples)
+        report["reach"][name] = row
+    medium = strata.get("medium") or strata.get("small") or []
+    pairs = []
+    for t in medium[:3]:
+        near = nx.single_source_shortest_path_length(reverse, t, cutoff=4)
+        sources = sorted(n for n, d in near.items() if d >= 2)  # within our depth bound
+        if sources:
+            pairs.append((rng.choice(sources), t))
+    prow: dict[str, Any] = {"pairs": len(pairs)}
+    for engine_name, eng in engines.items():
+        samples = []
+        for s, t in pairs:
+            samples += _time(
+                lambda s=s, t=t, e=eng: e.paths(
+                    PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4)
+                ),
+                repeat,
+            )
+        prow[engine_name] = _summary(samples)
+    samples = []
+    for s, t in pairs:
+        samples += _time(
+            lambda s=s, t=t: list(
+                islice(nx.shortest_simple_paths(graph, s, t, weight="weight"), 5)
+            ),
+            repeat,
+        )
+    prow["networkx"] = _summary(samples)
+    prow["paths_found"] = [
+        len(
+            engines["ours"]
+            .paths(PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4))
+            .paths
+        )
+        for s, t in pairs
+    ]
+    report["paths"]["k5"] = prow
+    any_target = next((t for ts in strata.values() for t in ts), "e0")
+    embedded.close()
+    report["cold_start"] = _cold_start(work / "bench.db", any_target)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (out / "bench.md").write_text(markdown(report), encoding="utf-8")
+    return report
+
+
+def _cell(row: dict[str, Any], key: str) -> str:
+    s = row.get(key) or {}
+    return f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f}" if s else "—"
+
+
+def _ratio(row: dict[str, Any], a: str, b: str) -> str:
+    x, y = (row.get(a) or {}).get("p50_ms"), (row.get(b) or {}).get("p50_ms")
+    return f"{y / x:.1f}×" if x and y else "—"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report as a markdown table (p50 / p95 in milliseconds)."""
+    g, m = report["graph"], report["machine"]
+    lines = [
+        f"Graph: {g['entities']:,} entities, {g['relationships']:,} relationships. "
+        f"Machine: {m['cpus']} CPUs, Python {m['python']}.",
+        "",
+        "| query | stratum | ours p50/p95 ms | networkx | Neo4j | networkx ÷ ours | Neo4j ÷ ours |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, row in report["reach"].items():
+        lines.append(
+            f"| reach | {name} ({row['targets']} targets) | {_cell(row, 'ours')} | "
+            f"{_cell(row, 'networkx')} | {_cell(row, 'neo4j')} | "
+            f"{_ratio(row, 'ours', 'networkx')} | {_ratio(row, 'ours', 'neo4j')} |"
+        )
+    row = report["paths"]["k5"]
+    lines.append(
+        f"| paths k=5 | {row['pairs']} pairs | {_cell(row, 'ours')} | "
+        f"{_cell(row, 'networkx')} | {_cell(row, 'neo4j')} | "
+        f"{_ratio(row, 'ours', 'networkx')} | {_ratio(row, 'ours', 'neo4j')} |"
+    )
+    lines.append("")
+    for name, ing in report["ingest"].items():
+        lines.append(
+            f"Ingest {name}: {ing['per_second']:,.0f} relationships/s ({ing['seconds']:.1f} s)."
+        )
+    cs = report["cold_start"]
+    lines.append(
+        f"Cold start (open + first reach): {cs['seconds']:.2f} s, peak RSS "
+        f"{cs['peak_rss_mb']:.0f} MB."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--entities", type=int, default=10_000)
+    parser.add_argument("--neo4j", default=None, help="Bolt URI of a server to WIPE and use.")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path("out/bench"))
+    args = parser.parse_args()
+    report = run(args.entities, args.neo4j, args.out, repeat=args.repeat)
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""A seconds-long benchmark run, so the scripts never rot (figures come from bench/run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.generate import Shape, generate
+from bench.run import run
+
+
+def test_generator_is_deterministic_and_shaped_like_ownership() -> None:
+    first = list(generate(Shape(entities=400, seed=3)))
+    again = list(generate(Shape(entities=400, seed=3)))
+    assert first == again
+    rels = [r for b in first for r in b.relationships]
+    owns = [r for r in rels if r.type.value == "OWNS"]
+    assert len(first[0].entities) == 400 and len(rels) > 600
+    totals: dict[str, float] = {}
+    for r in owns:
+        totals[r.target] = totals.get(r.target, 0.0) + (r.share or 0.0)
+    assert max(totals.values()) <= 1.0 + 1e-9  # shares of a firm never exceed 100%
+
+
+def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    report = run(400, None, tmp_path, repeat=1, per=2)
+    assert (tmp_path / "bench.md").read_text(encoding="utf-8").startswith("Graph: 400 entities")
+    data = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert data["ingest"]["embedded"]["relationships"] == report["graph"]["relationships"] > 0
+    assert set(data["reach"]) == {"small", "medium", "giant"}
+    assert data["cold_start"]["seconds"] > 0
