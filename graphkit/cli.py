@@ -623,6 +623,31 @@ def export_cmd(
     )
 
 
+@app.command("export-ftm")
+def export_ftm(
+    output: Annotated[Path, typer.Option("-o", "--output", help="FtM JSON-lines file.")],
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the whole store as FollowTheMoney entities (for Aleph); re-imports losslessly."""
+    from graphkit.ftm_export import to_ftm
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            batch = eng.dump()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as handle:
+            for record in to_ftm(batch):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        err.print(
+            f"wrote {output}: {len(batch.sources)} documents, {len(batch.entities)} "
+            f"entities, {len(batch.relationships)} relationships",
+            markup=False,
+        )
+
+    _run(go)
+
+
 @app.command()
 def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Counts of what the store holds."""

@@ -386,6 +386,24 @@ class QueryEngine:
         """Entities whose names agree once legal forms and scripts are folded (for review)."""
         return resolve.candidates(self.store, self.store.merges())
 
+    def dump(self, page: int = 5000) -> Batch:
+        """Everything the store holds: entities, relationships and the sources they cite."""
+        entities: list[Entity] = []
+        rels: dict[str, Relationship] = {}
+        after: str | None = None
+        while chunk := self.store.scan_entities(after, page):
+            entities += chunk
+            for rel in self.store.incident([e.id for e in chunk], 10_000_000):
+                rels[rel.id] = rel
+            after = chunk[-1].id
+        cited = {ev.source for r in rels.values() for ev in r.evidence}
+        sources = self.store.sources(cited)
+        return Batch(
+            sources=tuple(sources[k] for k in sorted(sources)),
+            entities=tuple(entities),
+            relationships=tuple(rels[k] for k in sorted(rels)),
+        )
+
     def stats(self) -> StoreStats:
         """What the store holds."""
         return self.store.stats()

@@ -21,7 +21,8 @@ from urllib.parse import urlparse
 from followthemoney import model
 
 from graphkit.errors import InvalidData, Issue
-from graphkit.validate import RawRecord
+from graphkit.ftm_export import NOTE_PREFIX
+from graphkit.validate import RawRecord, Section
 
 #: FtM thing schemata → our entity kinds.
 ENTITY_KINDS: dict[str, str] = {
@@ -272,6 +273,21 @@ def _relationship(
     return rel, src
 
 
+def _restored(data: dict[str, Any], proxy: Any) -> tuple[Section, dict[str, Any]] | None:
+    """The exact graphkit record carried by an export's ``graphkit:`` note, if any."""
+    props = data.get("properties") or {}
+    field = "description" if proxy.schema.is_a("Interval") else "notes"
+    for note in props.get(field) or []:
+        if isinstance(note, str) and note.startswith(NOTE_PREFIX):
+            record = json.loads(note[len(NOTE_PREFIX) :])
+            if proxy.schema.name == "Document":
+                return "sources", record
+            if proxy.schema.is_a("Interval"):
+                return "relationships", record
+            return "entities", record
+    return None
+
+
 def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]:
     """Raw records from a FollowTheMoney JSON-lines file (or a folder of them).
 
@@ -307,6 +323,11 @@ def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]
                     issues += problems
                     continue
                 schema = proxy.schema.name
+                restored = _restored(data, proxy)
+                if restored is not None:
+                    section, record = restored
+                    yield RawRecord(section, record, name, number)
+                    continue
                 if schema in ENTITY_KINDS:
                     yield RawRecord("entities", _entity(proxy, ENTITY_KINDS[schema]), name, number)
                 elif schema in RELATIONSHIP_TYPES:
