@@ -228,7 +228,7 @@ def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
 # ----------------------------------------------------------------------------- commands
 
 
-def _read_with_progress(path: Path, fmt: str) -> list[RawRecord]:
+def _read_with_progress(path: Path, fmt: str, report: Any = None) -> list[RawRecord]:
     from ingest import FORMATS, detect, read_path
 
     records: list[RawRecord] = []
@@ -246,7 +246,7 @@ def _read_with_progress(path: Path, fmt: str) -> list[RawRecord]:
         transient=True,
     ) as progress:
         task = progress.add_task(f"reading {path}", total=None)
-        for rec in read_path(path, detected):
+        for rec in read_path(path, detected, report):
             records.append(rec)
             if len(records) % 1000 == 0:
                 progress.update(task, description=f"reading {path}: {len(records)} records")
@@ -265,7 +265,10 @@ def load(
     """Load a file or folder (curated YAML) in one all-or-nothing batch."""
 
     def go() -> None:
-        records = _read_with_progress(path, fmt)
+        from ingest.report import LoadReport
+
+        report = LoadReport()
+        records = _read_with_progress(path, fmt, report)
         if dry_run:  # checked against what the store holds, and nothing is written
             with _engine(backend, store) as eng:
                 batch = validate_records(records, eng.store.entity_kinds, eng.store.source_ids)
@@ -276,6 +279,7 @@ def load(
             return
         with _engine(backend, store) as eng:
             summary = eng.ingest(records)
+        summary = summary.model_copy(update={"skipped": dict(report.skipped)})
         if as_json:
             _emit_json(summary)
             return
@@ -292,6 +296,10 @@ def load(
                 ),
             )
         out.print(table)
+        for reason, count in sorted(summary.skipped.items()):
+            err.print(f"skipped {count}: {reason}", markup=False)
+        for note in summary.merged:
+            err.print(f"merged: {note}", markup=False)
 
     _run(go)
 

@@ -277,6 +277,9 @@ class IngestSummary(_Model):
     created: dict[str, int]
     updated: dict[str, int]
     unchanged: dict[str, int]
+    skipped: dict[str, int] = Field(
+        default_factory=dict, description="Records the loader left out on purpose, by reason."
+    )
     merged: tuple[str, ...] = Field(
         default=(), description="Records folded into another entity: 'merged → canonical (reason)'."
     )

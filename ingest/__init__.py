@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from graphkit.validate import RawRecord
+from ingest.report import LoadReport
 
 
 class Loader(Protocol):
@@ -44,7 +45,7 @@ def detect(path: Path) -> str:
         return "curated"
     with path.open(encoding="utf-8") as handle:
         head = handle.read(4096)
-    if '"statementId"' in head or '"recordType"' in head:
+    if '"statementId"' in head or '"recordType"' in head or '"statementType"' in head:
         return "bods"
     if '"LEI"' in head or '"Relationship"' in head and '"StartNode"' in head:
         return "gleif"
@@ -55,8 +56,11 @@ def detect(path: Path) -> str:
     )
 
 
-def read_path(path: Path, fmt: str = "auto") -> Iterator[RawRecord]:
-    """Read a file or folder in the named format (``auto`` detects it)."""
+def read_path(
+    path: Path, fmt: str = "auto", report: LoadReport | None = None
+) -> Iterator[RawRecord]:
+    """Read a file or folder in the named format (``auto`` detects it); loaders that skip
+    records on purpose count them, by reason, in ``report``."""
     from ingest.bods import read_bods
     from ingest.csvformat import read_csv_folder
     from ingest.curated import read_curated
@@ -77,4 +81,8 @@ def read_path(path: Path, fmt: str = "auto") -> Iterator[RawRecord]:
         fmt = detect(path)
     if fmt not in loaders:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(sorted(loaders))}")
+    if fmt == "ftm":
+        return read_ftm(path, report)
+    if fmt == "icij":
+        return read_icij(path, report)
     return loaders[fmt](path)

@@ -1,4 +1,4 @@
-"""Beneficial Ownership Data Standard (BODS) 0.4 statements → raw records.
+"""Beneficial Ownership Data Standard (BODS) 0.4 and 0.3 statements → raw records.
 
 Every statement is validated against the published BODS 0.4 JSON schema (with date and URI
 formats checked); an invalid one is refused with its file, statement and field. Entity and
@@ -244,6 +244,95 @@ def _relationships(stmt: dict[str, Any], source_id: str) -> list[dict[str, Any]]
     return out
 
 
+def _check_v03(stmt: Any, file: str, position: int) -> list[Issue]:
+    """Structural checks for a BODS 0.3 statement (no 0.3 schema ships with the project)."""
+    record = f"statement {stmt.get('statementID')!r}" if isinstance(stmt, dict) else None
+    need = {
+        "entityStatement": ("statementID", "entityType"),
+        "personStatement": ("statementID",),
+        "ownershipOrControlStatement": ("statementID", "subject", "interestedParty"),
+    }
+    if not isinstance(stmt, dict) or stmt.get("statementType") not in need:
+        return [
+            Issue(
+                file,
+                record,
+                "statementType",
+                "expected entityStatement, personStatement or ownershipOrControlStatement",
+                position,
+            )
+        ]
+    issues = [
+        Issue(file, record, f, "required", position)
+        for f in need[stmt["statementType"]]
+        if f not in stmt
+    ]
+    for f in ("statementDate",):
+        if f in stmt and not (
+            isinstance(stmt[f], str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", stmt[f])
+        ):
+            issues.append(Issue(file, record, f, "expected a date YYYY-MM-DD", position))
+    for i, interest in enumerate(stmt.get("interests") or []):
+        share = interest.get("share") if isinstance(interest, dict) else None
+        if not isinstance(interest, dict) or (share is not None and not isinstance(share, dict)):
+            issues.append(
+                Issue(file, record, f"interests.{i}", "expected an interest object", position)
+            )
+            continue
+        for key, value in (share or {}).items():
+            if not isinstance(value, (int, float)) or not 0 <= value <= 100:
+                issues.append(
+                    Issue(
+                        file,
+                        record,
+                        f"interests.{i}.share.{key}",
+                        "expected a percentage from 0 to 100",
+                        position,
+                    )
+                )
+    return issues
+
+
+def _v03_as_v04(stmt: dict[str, Any]) -> dict[str, Any]:
+    """A 0.3 statement in the 0.4 shape the mapping understands."""
+    kind = stmt["statementType"]
+    base = {
+        "statementId": stmt["statementID"],
+        "recordId": stmt["statementID"],
+        "statementDate": stmt.get("statementDate"),
+        "publicationDetails": stmt.get("publicationDetails") or {},
+        "source": stmt.get("source") or {},
+    }
+    if kind == "entityStatement":
+        details = {
+            "name": stmt.get("name"),
+            "entityType": {"type": stmt.get("entityType")},
+            "alternateNames": stmt.get("alternateNames") or [],
+            "identifiers": stmt.get("identifiers") or [],
+            "jurisdiction": stmt.get("incorporatedInJurisdiction") or {},
+        }
+        return {**base, "recordType": "entity", "recordDetails": details}
+    if kind == "personStatement":
+        details = {
+            "names": stmt.get("names") or [],
+            "nationalities": stmt.get("nationalities") or [],
+            "identifiers": stmt.get("identifiers") or [],
+        }
+        return {**base, "recordType": "person", "recordDetails": details}
+    subject = (stmt.get("subject") or {}).get("describedByEntityStatement")
+    party = stmt.get("interestedParty") or {}
+    party_id = party.get("describedByEntityStatement") or party.get("describedByPersonStatement")
+    interests = [
+        {**i, "directOrIndirect": i.get("interestLevel", "unknown")}
+        for i in stmt.get("interests") or []
+    ]
+    return {
+        **base,
+        "recordType": "relationship",
+        "recordDetails": {"subject": subject, "interestedParty": party_id, "interests": interests},
+    }
+
+
 def read_bods(path: Path) -> Iterator[RawRecord]:
     """Raw records from BODS 0.4 statements in a file or folder.
 
@@ -253,6 +342,8 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
     files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
     issues: list[Issue] = []
     latest: dict[str, tuple[str, dict[str, Any], str, int]] = {}
+    #: BODS 0.3: statement id → the statement that replaces it.
+    replaced: dict[str, str] = {}
     for file in files:
         name = str(file)
         try:
@@ -272,7 +363,16 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
             issues.append(Issue(file=name, line=1, record=None, field=None, message=str(exc)))
             continue
         for position, stmt in items:
-            problems = check_statement(stmt, name, position)
+            if isinstance(stmt, dict) and "statementType" in stmt:  # BODS 0.3
+                problems = _check_v03(stmt, name, position)
+                if problems:
+                    issues += problems
+                    continue
+                for old in stmt.get("replacesStatements") or []:
+                    replaced[old] = stmt["statementID"]
+                stmt = _v03_as_v04(stmt)
+            else:
+                problems = check_statement(stmt, name, position)
             if problems:
                 issues += problems
                 continue
@@ -282,6 +382,22 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
                 latest[key] = (stamp, stmt, name, position)
     if issues:
         raise InvalidData(issues)
+    for old, new in list(replaced.items()):
+        while new in replaced:  # a chain of replacements ends at the newest statement
+            new = replaced[new]
+        replaced[old] = new
+        latest.pop(old, None)
+    for key, (stamp, stmt, name, position) in list(latest.items()):
+        details = stmt.get("recordDetails") or {}
+        if stmt["recordType"] == "relationship" and replaced:
+            details = {
+                **details,
+                **{
+                    f: replaced.get(details.get(f), details.get(f))
+                    for f in ("subject", "interestedParty")
+                },
+            }
+            latest[key] = (stamp, {**stmt, "recordDetails": details}, name, position)
     sources: set[str] = set()
     for _stamp, stmt, name, position in latest.values():
         if stmt["recordType"] in ("entity", "person"):

@@ -11,9 +11,7 @@ reason. The file is read line by line, never whole.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -23,6 +21,7 @@ from followthemoney import model
 from graphkit.errors import InvalidData, Issue
 from graphkit.ftm_export import NOTE_PREFIX
 from graphkit.validate import RawRecord, Section
+from ingest.report import LoadReport
 
 #: FtM thing schemata → our entity kinds.
 ENTITY_KINDS: dict[str, str] = {
@@ -71,12 +70,7 @@ KEPT_PROPERTIES = (
 )
 
 
-@dataclass
-class FtmReport:
-    """What a read produced and what it skipped, by reason."""
-
-    read: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+FtmReport = LoadReport
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord
+from ingest.report import LoadReport
 
 DATABASE = "https://offshoreleaks.icij.org/"
 NODE_FILES = {
@@ -84,12 +83,7 @@ ISO3 = {
 }
 
 
-@dataclass
-class IcijReport:
-    """Rows read and rows skipped, by reason."""
-
-    read: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+IcijReport = LoadReport
 
 
 def _date(value: str) -> str | None:
@@ -125,9 +119,15 @@ def _country(row: dict[str, str]) -> str | None:
     return ISO3.get(code)
 
 
+def _clean(row: dict[str | None, Any]) -> dict[str, str]:
+    """Short rows give None cells and long ones a None key: both become plain empty text."""
+    return {k: v if isinstance(v, str) else "" for k, v in row.items() if k}
+
+
 def _rows(file: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with file.open(encoding="utf-8", newline="") as handle:
-        yield from enumerate(csv.DictReader(handle), 2)
+        for number, row in enumerate(csv.DictReader(handle), 2):
+            yield number, _clean(row)
 
 
 def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecord]:
@@ -216,8 +216,9 @@ def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecor
             raise InvalidData(
                 [Issue(str(rel_file), None, ", ".join(missing), "missing column(s)", 1)]
             )
-        for number, row in enumerate(reader, 2):
+        for number, raw in enumerate(reader, 2):
             report.read += 1
+            row = _clean(raw)
             mapped = _link_type(row["rel_type"], row["link"])
             if mapped is None:
                 report.skipped[f"{row['rel_type']}: a resolution hint, not a fact"] += 1

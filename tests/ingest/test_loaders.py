@@ -282,3 +282,30 @@ def test_csv_template_round_trip_and_bad_rows(tmp_path: Path, engine: QueryEngin
         engine.ingest(read_path(folder))
     (issue,) = info.value.issues
     assert issue.file.endswith("entities.csv") and issue.line == 4 and issue.field == "kind"
+
+
+BODS03 = ROOT / "tests" / "fixtures" / "bods-0.3" / "statements.json"
+
+
+def test_bods_03_statements_with_replacements() -> None:
+    assert detect(BODS03) == "bods"
+    batch = validate_records(read_bods(BODS03))
+    ents = {e.id: e for e in batch.entities}
+    assert set(ents) == {"bods:ent-new", "bods:per-1"}  # ent-old was replaced
+    assert ents["bods:ent-new"].aliases == ("Harbour Logistics B.V.",)
+    rels = sorted((r.type.value, r.source, r.target, r.share) for r in batch.relationships)
+    assert rels == [
+        ("CONTROLS", "bods:per-1", "bods:ent-new", None),
+        ("OWNS", "bods:per-1", "bods:ent-new", 0.6),
+    ]
+
+
+def test_bods_03_bad_share_names_the_field(tmp_path: Path) -> None:
+    data = json.loads(BODS03.read_text(encoding="utf-8"))
+    data[3]["interests"][0]["share"]["exact"] = 160
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InvalidData) as info:
+        list(read_bods(bad))
+    (issue,) = info.value.issues
+    assert (issue.line, issue.field) == (4, "interests.0.share.exact")

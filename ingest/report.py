@@ -1,0 +1,14 @@
+"""What a read produced and what it deliberately skipped, by reason (shown after a load)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoadReport:
+    """Records read and records skipped, by reason."""
+
+    read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
