@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from bench.generate import Shape, generate
 from graphkit.engine import QueryEngine
-from graphkit.query import PathsRequest, ReachRequest
+from graphkit.query import Filters, PathsRequest, ReachRequest
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import GraphStore
@@ -55,7 +55,7 @@ def _ingest(store: GraphStore, shape: Shape) -> dict[str, float]:
 
 def _networkx(store: EmbeddedStore, today: date) -> nx.DiGraph[str]:
     """The same arcs and filters as our engine, as a plain weighted networkx graph."""
-    f = ResolvedFilters.from_request(ReachRequest(target="-", as_of=today))
+    f = ResolvedFilters.from_request(Filters(as_of=today))
     graph: nx.DiGraph[str] = nx.DiGraph()
     for arc in store.influence_arcs(f, 3600):
         if arc.strength <= 0:

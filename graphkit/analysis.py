@@ -32,6 +32,7 @@ from graphkit.query import (
     DiffItem,
     DiffRequest,
     DiffResult,
+    Filters,
     Hop,
     OwnerShare,
     OwnersRequest,
@@ -247,9 +248,9 @@ def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
     )
 
 
-def _filters(as_of: date | None, known_by: date | None) -> ReachRequest:
-    """A filter carrier for :class:`ResolvedFilters` (types are narrowed by the caller)."""
-    return ReachRequest(target="-", as_of=as_of, known_by=known_by)
+def _filters(as_of: date | None, known_by: date | None) -> Filters:
+    """Day filters for :class:`ResolvedFilters` (types are narrowed by the caller)."""
+    return Filters(as_of=as_of, known_by=known_by)
 
 
 def diff_reach(eng: QueryEngine, req: DiffRequest) -> DiffResult:

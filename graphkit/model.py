@@ -215,6 +215,21 @@ def relationship_id(rel_type: str, source: str, target: str, key: str | None = N
     return f"{base}#{key}" if key else base
 
 
+def with_derived_id(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A relationship record with its stable id filled in when it names none (``key`` is
+    consumed). Every path that reads records uses this one rule, so ids cannot drift.
+
+    >>> with_derived_id({"type": "OWNS", "source": "a", "target": "b", "key": "2"})["id"]
+    'OWNS:a->b#2'
+    """
+    out = dict(data)
+    if not out.get("id"):
+        key = out.pop("key", None)
+        if all(isinstance(out.get(f), str) for f in ("type", "source", "target")):
+            out["id"] = relationship_id(out["type"], out["source"], out["target"], key)
+    return out
+
+
 class Batch(BaseModel):
     """A validated set of records written in one all-or-nothing transaction."""
 

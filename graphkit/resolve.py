@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import fingerprints
 
 from graphkit.errors import InvalidData, Issue
-from graphkit.model import Batch, Entity, relationship_id
+from graphkit.model import Batch, Entity, with_derived_id
 
 if TYPE_CHECKING:
     from graphkit.store.base import GraphStore
@@ -89,15 +89,8 @@ def merged_entity(canonical: Entity, others: Iterable[Entity]) -> Entity:
 
 def rewrite(data: Mapping[str, Any], section: str, merges: Mapping[str, str]) -> dict[str, Any]:
     """A raw record with merged ids replaced by their canonical ids."""
-    out = dict(data)
-    if (
-        section == "relationships"
-        and not out.get("id")
-        and all(isinstance(out.get(f), str) for f in ("type", "source", "target"))
-    ):
-        # The id is derived from the record as written, so folding cannot change it.
-        key = out.pop("key", None)
-        out["id"] = relationship_id(out["type"], out["source"], out["target"], key)
+    # The id is derived from the record as written, so folding cannot change it.
+    out = with_derived_id(data) if section == "relationships" else dict(data)
     fields = ("id",) if section == "entities" else ("source", "target")
     for field in fields:
         value = out.get(field)

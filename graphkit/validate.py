@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from graphkit.errors import InvalidData, Issue
-from graphkit.model import ID_RULE, Batch, Entity, Relationship, Source, relationship_id
+from graphkit.model import ID_RULE, Batch, Entity, Relationship, Source, with_derived_id
 from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
 
 Section = Literal["sources", "entities", "relationships"]
@@ -77,11 +77,7 @@ def _parse(raw: RawRecord, out: _Collected) -> None:
     if not isinstance(raw.data, Mapping):
         out.issues.append(raw.issue(f"expected a mapping of fields, got {type(raw.data).__name__}"))
         return
-    data = dict(raw.data)
-    if raw.section == "relationships" and not data.get("id"):
-        key = data.pop("key", None)
-        if all(isinstance(data.get(f), str) for f in ("type", "source", "target")):
-            data["id"] = relationship_id(data["type"], data["source"], data["target"], key)
+    data = with_derived_id(raw.data) if raw.section == "relationships" else dict(raw.data)
     model = _MODELS[raw.section]
     label = f"{_SINGULAR[raw.section]} {data['id']!r}" if data.get("id") else None
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import InvalidData, Issue
-from graphkit.model import relationship_id
+from graphkit.model import with_derived_id
 from graphkit.validate import RawRecord
 
 COLUMNS: dict[str, list[str]] = {
@@ -169,9 +169,7 @@ def read_csv_folder(path: Path) -> Iterator[RawRecord]:
             evidence = {k: row.pop(k) for k in ("excerpt", "stance", "locator") if k in row}
             if "evidence_source" in row:
                 evidence["source"] = row.pop("evidence_source")
-            key = row.get("id") or relationship_id(
-                row.get("type", "?"), row.get("source", "?"), row.get("target", "?"), row.get("key")
-            )
+            key = with_derived_id(row).get("id") or f"line {number}"
             if key in rels:
                 rels[key][0]["evidence"].append(evidence)
                 continue
