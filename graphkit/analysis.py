@@ -90,7 +90,7 @@ def _upstream(
         filters=scoped,
         time_budget=eng.settings.time_budget,
     )
-    nodes = set(found) | {target}
+    nodes = set(found.ids()) | {target}
     rels = [
         r
         for r in eng.store.incident(nodes, _ALL)

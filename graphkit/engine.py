@@ -40,7 +40,7 @@ from graphkit.query import (
     StoreStats,
     TimelineResult,
 )
-from graphkit.schema import REACH_ACTOR_KINDS
+from graphkit.schema import REACH_ACTOR_KINDS, EntityKind
 from graphkit.semantics import (
     ResolvedFilters,
     entity_ids_of,
@@ -53,7 +53,6 @@ from graphkit.semantics import (
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.text import match_score, normalise
-from graphkit.traversal import strength_key
 from graphkit.validate import RawRecord, validate_records
 
 
@@ -98,31 +97,25 @@ class QueryEngine:
         anchor: Entity,
         found: BestPaths,
         inbound: bool,
-        kinds: Iterable[str] | None,
+        kinds: Iterable[EntityKind] | None,
         f: ResolvedFilters,
         offset: int,
         limit: int,
     ) -> tuple[int, list[RankedEntity]]:
-        """Filter by kind, order on the store's strengths, page, then build views for the page
-        only (evidence lookups cost more than ranking)."""
-        allowed = set(kinds) if kinds is not None else None
-        kind_of = self.store.entity_kinds(found) if allowed is not None else {}
-        chosen = [
-            (n, ids) for n, (_s, ids) in found.items() if allowed is None or kind_of[n] in allowed
-        ]
-        chosen.sort(key=lambda it: (-strength_key(found[it[0]][0]), len(it[1]), it[0]))
-        page = chosen[offset : offset + limit]
-        rels = self.store.relationships(ids_on(ids for _n, ids in page))
+        """Rank and page on the store's side, then build views for the page only (evidence
+        lookups cost more than ranking)."""
+        total, page = found.ranked(kinds, offset, limit)
+        rels = self.store.relationships(ids_on(ids for _n, _s, ids in page))
         ents = self.store.entities(entity_ids_of(rels.values()) | {anchor.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         items = []
-        for node, ids in page:
+        for node, _s, ids in page:
             if inbound:
                 path = path_view(node, list(reversed(ids)), rels, ents, srcs, f.as_of)
             else:
                 path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of)
             items.append((ents[node], path))
-        return len(chosen), rank(items, start=offset + 1)
+        return total, rank(items, start=offset + 1)
 
     # ------------------------------------------------------------------ queries
     def reach(self, req: ReachRequest, today: date | None = None) -> ReachResult:

@@ -7,13 +7,14 @@ Dates are *partial* (``2019``, ``2019-04`` or ``2019-04-11``) because sources of
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
+import orjson
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -54,6 +55,7 @@ def _coerce_partial_date(value: Any) -> Any:
 PartialDate = Annotated[str, BeforeValidator(_coerce_partial_date)]
 
 
+@lru_cache(maxsize=65_536)
 def date_floor(value: str) -> date:
     """Earliest day a partial date can mean.
 
@@ -64,6 +66,7 @@ def date_floor(value: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+@lru_cache(maxsize=65_536)
 def date_ceil(value: str) -> date:
     """Latest day a partial date can mean.
 
@@ -253,9 +256,9 @@ def known_from(rel: Relationship, sources: Mapping[str, Source]) -> str | None:
 def canonical_json(obj: BaseModel) -> str:
     """Stable JSON of a record (sorted keys, defaults left out): equal text means equal record,
     which is how re-ingest recognises unchanged records."""
-    return json.dumps(
-        obj.model_dump(mode="json", exclude_defaults=True), sort_keys=True, ensure_ascii=False
-    )
+    return orjson.dumps(
+        obj.model_dump(mode="json", exclude_defaults=True), option=orjson.OPT_SORT_KEYS
+    ).decode()
 
 
 def edge_facts(rel: Relationship, sources: Mapping[str, Source]) -> dict[str, Any]:

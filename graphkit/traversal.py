@@ -15,8 +15,9 @@ from typing import Protocol
 
 from graphkit.errors import BoundExceeded
 
-#: Strengths are compared at this many decimals so float noise cannot reorder ties.
-STRENGTH_DECIMALS = 12
+#: Strengths are compared as whole multiples of 1e-12 so float noise cannot reorder ties;
+#: an integer scale (not ``round(x, 12)``) because numpy's ``rint`` gives the same numbers.
+STRENGTH_SCALE = 1e12
 _CHECK_EVERY = 1024
 
 
@@ -69,12 +70,16 @@ class Label:
         return tuple(a.rel_id for a in self.arcs())
 
 
-def strength_key(strength: float) -> float:
-    """Rounded strength used in every comparison."""
-    return round(strength, STRENGTH_DECIMALS)
+def strength_key(strength: float) -> int:
+    """Rounded strength used in every comparison (half to even, like ``numpy.rint``).
+
+    >>> strength_key(0.25), strength_key(0.1 * 0.2) == strength_key(0.02)
+    (250000000000, True)
+    """
+    return round(strength * STRENGTH_SCALE)
 
 
-def path_key(strength: float, rel_ids: Sequence[str]) -> tuple[float, int, tuple[str, ...]]:
+def path_key(strength: float, rel_ids: Sequence[str]) -> tuple[int, int, tuple[str, ...]]:
     """Sort key of the canonical order: strongest, then fewest hops, then relationship ids.
 
     >>> path_key(0.5, ["b"]) < path_key(0.5, ["a", "c"])
@@ -262,7 +267,7 @@ def k_best_paths(
     dist = _hop_distances(graph, target, max_depth, allowed)
     if source not in dist or source == target:
         return []
-    found: list[tuple[tuple[float, int, tuple[str, ...]], float, list[Arc]]] = []
+    found: list[tuple[tuple[int, int, tuple[str, ...]], float, list[Arc]]] = []
     stack: list[Arc] = []
     on_path = {source}
 

@@ -8,16 +8,65 @@ so scoring and wording are written once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
 
 from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind
 from graphkit.semantics import ResolvedFilters
-from graphkit.traversal import Arc
+from graphkit.traversal import Arc, strength_key
 
-#: node id → (path strength, relationship ids from the anchor outward)
-BestPaths = dict[str, tuple[float, tuple[str, ...]]]
+#: One ranked answer row: node id, path strength, relationship ids from the anchor outward.
+Ranked = tuple[str, float, tuple[str, ...]]
+
+
+class BestPaths(Protocol):
+    """The best path to every node one search reached, ranked on demand.
+
+    A giant answer may hold most of the graph; callers ask for a page, so a backend can rank
+    and rebuild paths for that page only.
+    """
+
+    def ids(self) -> list[str]:
+        """Every reached node (the anchor excluded)."""
+        ...
+
+    def ranked(
+        self, kinds: Iterable[EntityKind] | None, offset: int, limit: int
+    ) -> tuple[int, list[Ranked]]:
+        """How many reached nodes have one of ``kinds`` (all when ``None``), and the rows
+        ``offset`` to ``offset + limit`` ordered strongest first, then fewest hops, then id."""
+        ...
+
+
+@dataclass
+class PathMap:
+    """:class:`BestPaths` over a plain dict, for backends that hold every path anyway."""
+
+    paths: Mapping[str, tuple[float, tuple[str, ...]]]
+    kinds_of: Callable[[Iterable[str]], Mapping[str, EntityKind]]
+
+    def ids(self) -> list[str]:
+        return list(self.paths)
+
+    def ranked(
+        self, kinds: Iterable[EntityKind] | None, offset: int, limit: int
+    ) -> tuple[int, list[Ranked]]:
+        chosen = list(self.paths)
+        if kinds is not None:
+            allowed = set(kinds)
+            kind_of = self.kinds_of(chosen)
+            chosen = [n for n in chosen if kind_of[n] in allowed]
+
+        def order(n: str) -> tuple[int, int, str]:
+            s, ids = self.paths[n]
+            return (-strength_key(s), len(ids), n)
+
+        chosen.sort(key=order)
+        page = chosen[offset : offset + limit]
+        return len(chosen), [(n, *self.paths[n]) for n in page]
 
 
 class GraphStore(ABC):

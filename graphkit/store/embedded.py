@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel
 
+from graphkit.csr import KINDS, NO_LOWER, NO_UPPER, REL_TYPES, ArcIndex, Columns, day_numbers
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
-from graphkit.schema import EntityKind, RelType, influence_arcs
+from graphkit.schema import EntityKind
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.text import search_text
-from graphkit.traversal import Arc, ArcFilter, best_paths, k_best_paths
+from graphkit.traversal import Arc, k_best_paths
 
 SCHEMA_VERSION = "1"
 
@@ -72,49 +71,6 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-@dataclass(slots=True)
-class _Facts:
-    """What a filter needs to know about a relationship, as cheap comparables."""
-
-    type: RelType
-    lo: date | None
-    hi: date | None
-    confidence: float
-    known: date | None
-
-
-@dataclass
-class _Index:
-    """Influence arcs in both directions plus per-relationship filter facts."""
-
-    out: dict[str, list[Arc]] = field(default_factory=lambda: defaultdict(list))
-    into: dict[str, list[Arc]] = field(default_factory=lambda: defaultdict(list))
-    facts: dict[str, _Facts] = field(default_factory=dict)
-    names: list[tuple[str, str]] = field(default_factory=list)
-
-    def arcs_from(self, node: str) -> Sequence[Arc]:
-        return self.out.get(node, ())
-
-    def arcs_into(self, node: str) -> Sequence[Arc]:
-        return self.into.get(node, ())
-
-    def filter(self, f: ResolvedFilters) -> ArcFilter:
-        facts = self.facts
-        day = f.as_of
-
-        def allowed(arc: Arc) -> bool:
-            x = facts[arc.rel_id]
-            return (
-                x.type in f.types
-                and (x.lo is None or x.lo <= day)
-                and (x.hi is None or x.hi >= day)
-                and (f.min_confidence is None or x.confidence >= f.min_confidence)
-                and (f.known_by is None or x.known is None or x.known <= f.known_by)
-            )
-
-        return allowed
-
-
 class EmbeddedStore(GraphStore):
     """SQLite-backed store; safe to share between threads (one lock around the connection).
 
@@ -135,6 +91,7 @@ class EmbeddedStore(GraphStore):
             self._db.execute("PRAGMA foreign_keys=ON")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA cache_size=-262144")
             self._db.executescript(_DDL)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
@@ -142,7 +99,7 @@ class EmbeddedStore(GraphStore):
         except sqlite3.Error as exc:
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
         self._lock = threading.RLock()
-        self._index: _Index | None = None
+        self._index: ArcIndex | None = None
 
     # ------------------------------------------------------------------ writes
     @contextmanager
@@ -329,38 +286,47 @@ class EmbeddedStore(GraphStore):
         return int(row[0])
 
     def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
-        index = self._ensure_index()
-        ids = [eid for eid, text in index.names if all(t in text for t in tokens)]
-        return list(self.entities(ids[:limit]).values())
+        # instr() is an exact substring test (LIKE would read % and _ in names as wildcards).
+        where = " AND ".join("instr(search, ?) > 0" for _ in tokens) or "1"
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT body FROM entities WHERE {where} ORDER BY id LIMIT ?", [*tokens, limit]
+            ).fetchall()
+        return [Entity.model_validate_json(body) for (body,) in rows]
 
     # ------------------------------------------------------------------ traversal
-    def _ensure_index(self) -> _Index:
+    def _ensure_index(self) -> ArcIndex:
         with self._lock:
             if self._index is None:
-                self._index = self._build_index()
+                self._index = ArcIndex.build(self._columns())
             return self._index
 
-    def _build_index(self) -> _Index:
-        index = _Index()
-        rows = self._db.execute(
+    def _columns(self) -> Columns:
+        """Traversal columns straight from SQLite, numbered in id order."""
+        db = self._db
+        node_rows = db.execute("SELECT id, kind FROM entities ORDER BY id").fetchall()
+        node_ids = [i for i, _k in node_rows]
+        kind_code = {k.value: c for c, k in enumerate(KINDS)}
+        type_code = {t.value: c for c, t in enumerate(REL_TYPES)}
+        number = {node: i for i, node in enumerate(node_ids)}
+        rows = db.execute(
             "SELECT id, type, source_id, target_id, strength, valid_from, valid_to, "
             "confidence, known_from FROM relationships ORDER BY id"
+        ).fetchall()
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 9
+        return Columns(
+            node_ids=node_ids,
+            node_kind=np.array([kind_code[k] for _i, k in node_rows], dtype=np.int8),
+            rel_ids=list(cols[0]),
+            rel_type=np.array([type_code[t] for t in cols[1]], dtype=np.int8),
+            rel_source=np.array([number[x] for x in cols[2]], dtype=np.int32),
+            rel_target=np.array([number[x] for x in cols[3]], dtype=np.int32),
+            strength=np.array(cols[4], dtype=np.float64),
+            since=day_numbers(cols[5], NO_LOWER),
+            until=day_numbers(cols[6], NO_UPPER),
+            confidence=np.array(cols[7], dtype=np.float64),
+            known=day_numbers(cols[8], NO_LOWER),
         )
-        for rid, rtype, src, tgt, strength, lo, hi, conf, known in rows:
-            rel_type = RelType(rtype)
-            index.facts[rid] = _Facts(
-                rel_type,
-                date.fromisoformat(lo) if lo else None,
-                date.fromisoformat(hi) if hi else None,
-                conf,
-                date.fromisoformat(known) if known else None,
-            )
-            for tail, head in influence_arcs(rel_type, src, tgt):
-                arc = Arc(tail, head, rid, strength)
-                index.out[tail].append(arc)
-                index.into[head].append(arc)
-        index.names = list(self._db.execute("SELECT id, search FROM entities ORDER BY id"))
-        return index
 
     def best_paths(
         self,
@@ -372,17 +338,14 @@ class EmbeddedStore(GraphStore):
         filters: ResolvedFilters,
         time_budget: float,
     ) -> BestPaths:
-        index = self._ensure_index()
-        labels = best_paths(
-            index,
+        return self._ensure_index().best_paths(
             anchor,
             inbound=inbound,
             max_depth=max_depth,
             min_strength=min_strength,
-            allowed=index.filter(filters),
+            filters=filters,
             time_budget=time_budget,
         )
-        return {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()}
 
     def k_paths(
         self,
@@ -395,24 +358,19 @@ class EmbeddedStore(GraphStore):
         filters: ResolvedFilters,
         time_budget: float,
     ) -> list[tuple[float, tuple[str, ...]]]:
-        index = self._ensure_index()
         found = k_best_paths(
-            index,
+            self._ensure_index().view(filters),
             source,
             target,
             k=k,
             max_depth=max_depth,
             min_strength=min_strength,
-            allowed=index.filter(filters),
             time_budget=time_budget,
         )
         return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
 
     def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
-        index = self._ensure_index()
-        allowed = index.filter(filters)
-        arcs = [a for node_arcs in index.out.values() for a in node_arcs if allowed(a)]
-        return sorted(arcs, key=lambda a: (a.rel_id, a.tail, a.head))
+        return self._ensure_index().arcs(filters)
 
     # ------------------------------------------------------------------ resolution
     def entities_by_identifier(self, keys: Iterable[str]) -> dict[str, list[str]]:

@@ -28,7 +28,7 @@ from graphkit.resolve import identifier_keys
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType, influence_arcs
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
-from graphkit.store.base import BestPaths, GraphStore
+from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
 
@@ -341,7 +341,10 @@ class Neo4jStore(GraphStore):
             min_strength=min_strength,
             time_budget=time_budget,
         )
-        return {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()}
+        return PathMap(
+            {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()},
+            self.entity_kinds,
+        )
 
     def k_paths(
         self,

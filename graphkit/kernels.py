@@ -1,0 +1,210 @@
+"""Compiled inner loops of the array search (numba), one call per layer.
+
+Why: a layer of a giant answer touches millions of arcs; numpy needs a dozen passes over
+them, a compiled loop needs one. What a node needs during a search sits in one 64-byte row
+(one cache line), and what an arc needs in one 24-byte row, because on a graph of millions
+the cost is memory misses, not arithmetic. Only touched rows are reset, so a small answer
+costs time in proportion to its size, not the graph's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+#: Columns of the per-node state rows (int64; STRENGTH is read through a float64 view).
+STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_PARENT, LABEL, RANK, HOPS = range(8)
+STATE_COLUMNS = 8
+#: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
+ARC_OTHER, ARC_REL, ARC_WEIGHT = range(3)
+
+
+def new_state(n: int) -> Any:
+    """Per-node rows at rest: no label, no candidate."""
+    state = np.zeros((n, STATE_COLUMNS), dtype=np.int64)
+    state[:, KEY] = -1
+    state[:, CAND_KEY] = -1
+    state[:, LABEL] = -1
+    return state
+
+
+@njit(cache=True, nogil=True)
+def expand_layer(
+    ptr: Any,
+    arcs: Any,
+    farcs: Any,
+    arc_ok: Any,
+    n_rels: int,
+    frontier: Any,
+    min_strength: float,
+    scale: float,
+    depth: int,
+    first_label: int,
+    state: Any,
+    fstate: Any,
+    key: Any,
+    mark: Any,
+) -> tuple[Any, Any, Any]:
+    """One layer of the search: the winning arc per improved head, applied to the labels.
+
+    A candidate wins its head when it is stronger (at ``scale``) than the head's label and
+    than every other candidate, then when its parent path ranks first (the RANK column, set
+    for the frontier), then when its relationship number is smaller. ``key`` repeats the KEY
+    column compactly (the test every arc makes reads it); ``mark`` is zeros and is left
+    that way; node rows get their new labels and ranks.
+
+    Returns the new frontier (ascending node numbers) with each one's parent label and
+    relationship number.
+    """
+    n = state.shape[0]
+    touched = np.empty(64, np.int64)
+    t = 0
+    for i in range(frontier.shape[0]):
+        node = frontier[i]
+        here = fstate[node, STRENGTH]
+        parent_order = state[node, RANK] * n_rels
+        for p in range(ptr[node], ptr[node + 1]):
+            if not arc_ok[p]:
+                continue
+            s = here * farcs[p, ARC_WEIGHT]
+            if s <= 0.0 or s < min_strength:
+                continue
+            head = arcs[p, ARC_OTHER]
+            k = np.int64(np.rint(s * scale))
+            if k <= key[head]:
+                continue
+            order = parent_order + arcs[p, ARC_REL]
+            if state[head, CAND_KEY] < 0:
+                if t == touched.shape[0]:
+                    grown = np.empty(2 * t, np.int64)
+                    grown[:t] = touched
+                    touched = grown
+                touched[t] = head
+                t += 1
+                mark[head] = 1
+            elif k < state[head, CAND_KEY] or (
+                k == state[head, CAND_KEY] and order >= state[head, CAND_ORDER]
+            ):
+                continue
+            state[head, CAND_KEY] = k
+            state[head, CAND_ORDER] = order
+            state[head, CAND_PARENT] = node
+    # New frontier in ascending node order (a scan of the marks when it is large).
+    heads = np.empty(t, np.int64)
+    if t * 16 > n:
+        w = 0
+        for node in range(n):
+            if mark[node]:
+                heads[w] = node
+                w += 1
+    else:
+        heads[:] = np.sort(touched[:t])
+    parents = np.empty(t, np.int64)
+    rels = np.empty(t, np.int64)
+    parent_rank = np.empty(t, np.int64)
+    new_s = np.empty(t, np.float64)
+    for w in range(t):  # read every parent before any label changes (parents can be heads)
+        head = heads[w]
+        parent = state[head, CAND_PARENT]
+        parent_rank[w] = state[head, CAND_ORDER] // n_rels
+        rels[w] = state[head, CAND_ORDER] % n_rels
+        parents[w] = state[parent, LABEL]
+        new_s[w] = fstate[parent, STRENGTH] * _weight_of(arcs, farcs, ptr, parent, rels[w])
+    for w in range(t):
+        head = heads[w]
+        fstate[head, STRENGTH] = new_s[w]
+        state[head, KEY] = state[head, CAND_KEY]
+        key[head] = state[head, CAND_KEY]
+        state[head, HOPS] = depth + 1
+        state[head, LABEL] = first_label + w
+        state[head, CAND_KEY] = -1
+        mark[head] = 0
+    # Rank the new paths for the next layer: by parent rank (a counting sort), then by
+    # relationship number.
+    f = frontier.shape[0]
+    counts = np.zeros(f + 1, np.int64)
+    for w in range(t):
+        counts[parent_rank[w] + 1] += 1
+    for i in range(f):
+        counts[i + 1] += counts[i]
+    ordered = np.empty(t, np.int64)
+    for w in range(t):
+        b = parent_rank[w]
+        ordered[counts[b]] = w
+        counts[b] += 1
+    start = 0
+    while start < t:
+        stop = start + 1
+        while stop < t and parent_rank[ordered[stop]] == parent_rank[ordered[start]]:
+            stop += 1
+        if stop - start > 16:  # a hub: sort its children properly
+            group = ordered[start:stop].copy()
+            ordered[start:stop] = group[np.argsort(rels[group])]
+        else:
+            for x in range(start + 1, stop):
+                v = ordered[x]
+                y = x - 1
+                while y >= start and rels[ordered[y]] > rels[v]:
+                    ordered[y + 1] = ordered[y]
+                    y -= 1
+                ordered[y + 1] = v
+        start = stop
+    for x in range(t):
+        state[heads[ordered[x]], RANK] = x
+    return heads, parents, rels
+
+
+@njit(cache=True, nogil=True)
+def _weight_of(arcs: Any, farcs: Any, ptr: Any, node: int, rel: int) -> float:
+    """Weight of ``node``'s arc along relationship ``rel`` (rows are in relationship order)."""
+    lo, hi = ptr[node], ptr[node + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if arcs[mid, ARC_REL] < rel:
+            lo = mid + 1
+        else:
+            hi = mid
+    return float(farcs[lo, ARC_WEIGHT])
+
+
+@njit(cache=True, nogil=True)
+def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Each reached node's final label as compact arrays, and the touched rows reset.
+
+    ``labelled`` lists the node of every label in label order (label 0 is the anchor).
+    """
+    m = 0
+    for p in range(1, labelled.shape[0]):
+        if state[labelled[p], LABEL] == p:
+            m += 1
+    nodes = np.empty(m, np.int64)
+    s = np.empty(m, np.float64)
+    k = np.empty(m, np.int64)
+    h = np.empty(m, np.int16)
+    lab = np.empty(m, np.int64)
+    m = 0
+    for p in range(1, labelled.shape[0]):
+        node = labelled[p]
+        if state[node, LABEL] == p:
+            nodes[m] = node
+            s[m] = fstate[node, STRENGTH]
+            k[m] = state[node, KEY]
+            h[m] = state[node, HOPS]
+            lab[m] = p
+            m += 1
+    reset(labelled, state, key)
+    return nodes, s, k, h, lab
+
+
+@njit(cache=True, nogil=True)
+def reset(labelled: Any, state: Any, key: Any) -> None:
+    """Put the rows of every labelled node back to rest."""
+    for p in range(labelled.shape[0]):
+        node = labelled[p]
+        key[node] = -1
+        state[node, STRENGTH] = 0
+        state[node, KEY] = -1
+        state[node, LABEL] = -1
+        state[node, HOPS] = 0

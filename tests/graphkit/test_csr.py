@@ -1,0 +1,152 @@
+"""The vectorised search must give exactly the answers of the reference layered search."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import numpy as np
+import pytest
+
+from graphkit.csr import KINDS, NO_LOWER, NO_UPPER, REL_TYPES, ArcIndex, Columns
+from graphkit.errors import BoundExceeded
+from graphkit.schema import TRAVERSABLE, EntityKind, RelType
+from graphkit.semantics import ResolvedFilters
+from graphkit.store.base import PathMap
+from graphkit.traversal import best_paths, path_key
+
+from .test_traversal import Arcs, _brute_force_best
+
+#: Few distinct strengths, so equal-strength ties (and the id tie-break) are everywhere.
+STRENGTHS = (1.0, 0.5, 0.25, 0.8, 0.4)
+TYPES = (RelType.OWNS, RelType.CONTROLS, RelType.SUBSIDIARY_OF, RelType.AGREEMENT_WITH)
+
+
+def _random_index(n: int, m: int, seed: int) -> ArcIndex:
+    rng = random.Random(seed)
+    nodes = sorted(f"n{i:02d}" for i in range(n))
+    # Relationship ids in random order relative to their creation, numbered in id order.
+    rels = sorted(
+        (
+            f"r{rng.randrange(10**6):06d}-{i}",
+            rng.choice(TYPES),
+            rng.randrange(n),
+            rng.randrange(n),
+            rng.choice(STRENGTHS),
+            rng.choice((NO_LOWER, 15_000, 19_000)),
+            rng.choice((NO_UPPER, NO_UPPER, 17_000)),
+        )
+        for i in range(m)
+    )
+    code = {t: i for i, t in enumerate(REL_TYPES)}
+    return ArcIndex.build(
+        Columns(
+            node_ids=nodes,
+            node_kind=np.array([i % len(KINDS) for i in range(n)], dtype=np.int8),
+            rel_ids=[r[0] for r in rels],
+            rel_type=np.array([code[r[1]] for r in rels], dtype=np.int8),
+            rel_source=np.array([r[2] for r in rels], dtype=np.int32),
+            rel_target=np.array([r[3] for r in rels], dtype=np.int32),
+            strength=np.array([r[4] for r in rels]),
+            since=np.array([r[5] for r in rels], dtype=np.int32),
+            until=np.array([r[6] for r in rels], dtype=np.int32),
+            confidence=np.ones(m),
+            known=np.full(m, NO_LOWER, dtype=np.int32),
+        )
+    )
+
+
+FILTERS = ResolvedFilters(
+    as_of=date(2020, 1, 1), known_by=None, types=TRAVERSABLE, min_confidence=None
+)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("inbound", [True, False])
+def test_vectorised_search_equals_the_reference_search(seed: int, inbound: bool) -> None:
+    index = _random_index(14, 45, seed)
+    reference = Arcs(index.arcs(FILTERS))
+    for anchor in index.node_ids[:4]:
+        for depth in (1, 2, 4):
+            for floor in (0.0, 0.2):
+                want = best_paths(
+                    reference, anchor, inbound=inbound, max_depth=depth, min_strength=floor
+                )
+                got = index.best_paths(
+                    anchor,
+                    inbound=inbound,
+                    max_depth=depth,
+                    min_strength=floor,
+                    filters=FILTERS,
+                    time_budget=None,
+                )
+                assert sorted(got.ids()) == sorted(want)
+                total, rows = got.ranked(None, 0, 1000)
+                assert total == len(want)
+                for node, strength, ids in rows:
+                    assert (strength, ids) == (want[node].strength, want[node].rel_ids())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_search_matches_brute_force(seed: int) -> None:
+    index = _random_index(9, 22, seed)
+    arcs = index.arcs(FILTERS)
+    got = index.best_paths(
+        index.node_ids[0],
+        inbound=True,
+        max_depth=4,
+        min_strength=0.0,
+        filters=FILTERS,
+        time_budget=None,
+    )
+    _total, rows = got.ranked(None, 0, 100)
+    want = _brute_force_best(arcs, index.node_ids[0], 4)
+    assert {n: path_key(s, ids) for n, s, ids in rows} == want
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_paging_and_kind_filter_agree_with_the_plain_ranking(seed: int) -> None:
+    index = _random_index(40, 160, seed)
+    got = index.best_paths(
+        index.node_ids[1],
+        inbound=False,
+        max_depth=5,
+        min_strength=0.0,
+        filters=FILTERS,
+        time_budget=None,
+    )
+    _n, everything = got.ranked(None, 0, 10_000)
+    plain = PathMap(
+        {n: (s, ids) for n, s, ids in everything},
+        lambda ids: {i: KINDS[index.node_number[i] % len(KINDS)] for i in ids},
+    )
+    kinds = [EntityKind.COMPANY, EntityKind.PERSON, EntityKind.STATE_BODY]
+    for wanted in (None, kinds):
+        for offset, limit in ((0, 3), (2, 5), (0, 10_000), (7, 1)):
+            assert got.ranked(wanted, offset, limit) == plain.ranked(wanted, offset, limit)
+
+
+def test_filters_cut_arcs_by_date() -> None:
+    index = _random_index(14, 60, 3)
+    later = ResolvedFilters(
+        as_of=date(2024, 1, 1), known_by=None, types=TRAVERSABLE, min_confidence=None
+    )
+    old, new = index.mask(FILTERS), index.mask(later)
+    # Relationships ending in 1976 (day 17,000) are in force in neither year; starting
+    # in 2022 (day 19,000) only in the later one.
+    assert not (old & (index.cols.since == 19_000)).any()
+    assert (new & (index.cols.since == 19_000)).any()
+    assert not (new & (index.cols.until == 17_000)).any()
+
+
+def test_time_budget_is_enforced() -> None:
+    index = _random_index(14, 45, 1)
+    with pytest.raises(BoundExceeded):
+        index.best_paths(
+            index.node_ids[0],
+            inbound=True,
+            max_depth=4,
+            min_strength=0.0,
+            filters=FILTERS,
+            time_budget=-1.0,
+        )
