@@ -11,12 +11,14 @@ Nodes and relationships are numbered in id order, so "smaller id" is "smaller nu
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -67,10 +69,11 @@ def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
     >>> day_numbers(["1970-01-02", None], -1).tolist()
     [1, -1]
     """
-    days = np.array(values, dtype="datetime64[D]")
-    out = days.astype(np.int64)
-    out[np.isnat(days)] = missing
-    return out.astype(np.int32)
+    distinct = {v for v in values if v is not None}  # few: parse each once
+    days = np.array(sorted(distinct), dtype="datetime64[D]").astype(np.int64)
+    lookup: dict[str | None, int] = dict(zip(sorted(distinct), days.tolist(), strict=True))
+    lookup[None] = missing
+    return np.array([lookup[v] for v in values], dtype=np.int32)
 
 
 def _day(d: date) -> int:
@@ -92,6 +95,46 @@ class Columns:
     until: I32Array
     confidence: FloatArray
     known: I32Array
+
+
+_ARRAYS = (
+    "node_kind",
+    "rel_type",
+    "rel_source",
+    "rel_target",
+    "strength",
+    "since",
+    "until",
+    "confidence",
+    "known",
+)
+
+
+def columns_to_blobs(cols: Columns) -> dict[str, bytes] | None:
+    """The columns as named byte strings (``None`` when an id holds a NUL, the separator)."""
+    out: dict[str, bytes] = {}
+    for name in ("node_ids", "rel_ids"):
+        ids: list[str] = getattr(cols, name)
+        text = "\x00".join(ids)
+        if text.count("\x00") != max(len(ids) - 1, 0):
+            return None
+        out[name] = text.encode()
+    for name in _ARRAYS:
+        buf = io.BytesIO()
+        np.save(buf, getattr(cols, name), allow_pickle=False)
+        out[name] = buf.getvalue()
+    return out
+
+
+def columns_from_blobs(blobs: dict[str, bytes]) -> Columns:
+    """Inverse of :func:`columns_to_blobs`."""
+    values: dict[str, Any] = {
+        name: blobs[name].decode().split("\x00") if blobs[name] else []
+        for name in ("node_ids", "rel_ids")
+    }
+    for name in _ARRAYS:
+        values[name] = np.load(io.BytesIO(blobs[name]), allow_pickle=False)
+    return Columns(**values)
 
 
 def _csr(

@@ -15,9 +15,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
-from graphkit.csr import KINDS, NO_LOWER, NO_UPPER, REL_TYPES, ArcIndex, Columns, day_numbers
+from graphkit.csr import (
+    KINDS,
+    NO_LOWER,
+    NO_UPPER,
+    REL_TYPES,
+    ArcIndex,
+    Columns,
+    columns_from_blobs,
+    columns_to_blobs,
+    day_numbers,
+)
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
@@ -52,11 +63,13 @@ CREATE INDEX IF NOT EXISTS citations_source ON citations(source_id);
 CREATE TABLE IF NOT EXISTS identifiers (
     key TEXT NOT NULL, entity_id TEXT NOT NULL REFERENCES entities(id),
     PRIMARY KEY (key, entity_id));
+CREATE TABLE IF NOT EXISTS index_snapshot (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS merges (
     merged_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 _CHUNK = 500
+_FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -96,6 +109,7 @@ class EmbeddedStore(GraphStore):
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
         except sqlite3.Error as exc:
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
         self._lock = threading.RLock()
@@ -115,6 +129,11 @@ class EmbeddedStore(GraphStore):
                 self._db.execute("COMMIT")
             finally:
                 self._index = None
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        """Move the generation on: a saved index snapshot no longer matches the data."""
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
     def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -186,6 +205,8 @@ class EmbeddedStore(GraphStore):
                     "INSERT OR IGNORE INTO citations VALUES (?, ?)",
                     [(r.id, ev.source) for r in rels for ev in r.evidence],
                 )
+                if any(counts["created"].values()) or any(counts["updated"].values()):
+                    self._bump(db)
         except sqlite3.IntegrityError as exc:
             raise InvalidData(
                 [
@@ -298,34 +319,95 @@ class EmbeddedStore(GraphStore):
     def _ensure_index(self) -> ArcIndex:
         with self._lock:
             if self._index is None:
-                self._index = ArcIndex.build(self._columns())
+                cols = self._snapshot()
+                if cols is None:
+                    cols = self._columns()
+                    self._save_snapshot(cols)
+                self._index = ArcIndex.build(cols)
             return self._index
 
+    def _generation(self) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return str(row[0])
+
+    def _snapshot(self) -> Columns | None:
+        """The traversal columns saved after the last write, if still current (opening a
+        large store then reads a few blobs instead of every row)."""
+        blobs = dict(self._db.execute("SELECT name, data FROM index_snapshot"))
+        if blobs.pop("generation", None) != self._generation().encode():
+            return None
+        try:
+            return columns_from_blobs(blobs)
+        except (KeyError, ValueError, OSError):
+            return None  # an unreadable snapshot is rebuilt, never trusted
+
+    def _save_snapshot(self, cols: Columns) -> None:
+        blobs = columns_to_blobs(cols)
+        if blobs is None or self.path == ":memory:":
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM index_snapshot")
+            self._db.executemany(
+                "INSERT INTO index_snapshot VALUES (?, ?)",
+                [*blobs.items(), ("generation", self._generation().encode())],
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error:  # read-only file or busy writer: answer anyway, save later
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+
     def _columns(self) -> Columns:
-        """Traversal columns straight from SQLite, numbered in id order."""
+        """Traversal columns straight from SQLite, numbered in id order.
+
+        Rows arrive in chunks turned into arrays at once (never the whole table as Python
+        tuples), so a million-node store opens in seconds and peaks low.
+        """
         db = self._db
-        node_rows = db.execute("SELECT id, kind FROM entities ORDER BY id").fetchall()
-        node_ids = [i for i, _k in node_rows]
         kind_code = {k.value: c for c, k in enumerate(KINDS)}
         type_code = {t.value: c for c, t in enumerate(REL_TYPES)}
+        node_ids: list[str] = []
+        kinds: list[npt.NDArray[np.int8]] = []
+        cur = db.execute("SELECT id, kind FROM entities ORDER BY id")
+        while chunk := cur.fetchmany(_FETCH):
+            ids, kind = zip(*chunk, strict=True)
+            node_ids.extend(ids)
+            kinds.append(np.array([kind_code[k] for k in kind], dtype=np.int8))
         number = {node: i for i, node in enumerate(node_ids)}
-        rows = db.execute(
+        parts: list[list[Any]] = [[] for _ in range(9)]
+        cur = db.execute(
             "SELECT id, type, source_id, target_id, strength, valid_from, valid_to, "
             "confidence, known_from FROM relationships ORDER BY id"
-        ).fetchall()
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 9
+        )
+        while chunk := cur.fetchmany(_FETCH):
+            col = list(zip(*chunk, strict=True))
+            parts[0].extend(col[0])
+            parts[1].append(np.array([type_code[t] for t in col[1]], dtype=np.int8))
+            parts[2].append(np.array([number[x] for x in col[2]], dtype=np.int32))
+            parts[3].append(np.array([number[x] for x in col[3]], dtype=np.int32))
+            parts[4].append(np.array(col[4], dtype=np.float64))
+            parts[5].append(day_numbers(col[5], NO_LOWER))
+            parts[6].append(day_numbers(col[6], NO_UPPER))
+            parts[7].append(np.array(col[7], dtype=np.float64))
+            parts[8].append(day_numbers(col[8], NO_LOWER))
+        empty = {1: np.int8, 2: np.int32, 3: np.int32, 4: np.float64, 5: np.int32}
+        empty |= {6: np.int32, 7: np.float64, 8: np.int32}
+
+        def joined(i: int) -> Any:
+            return np.concatenate(parts[i]) if parts[i] else np.zeros(0, dtype=empty[i])
+
         return Columns(
             node_ids=node_ids,
-            node_kind=np.array([kind_code[k] for _i, k in node_rows], dtype=np.int8),
-            rel_ids=list(cols[0]),
-            rel_type=np.array([type_code[t] for t in cols[1]], dtype=np.int8),
-            rel_source=np.array([number[x] for x in cols[2]], dtype=np.int32),
-            rel_target=np.array([number[x] for x in cols[3]], dtype=np.int32),
-            strength=np.array(cols[4], dtype=np.float64),
-            since=day_numbers(cols[5], NO_LOWER),
-            until=day_numbers(cols[6], NO_UPPER),
-            confidence=np.array(cols[7], dtype=np.float64),
-            known=day_numbers(cols[8], NO_LOWER),
+            node_kind=np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int8),
+            rel_ids=parts[0],
+            rel_type=joined(1),
+            rel_source=joined(2),
+            rel_target=joined(3),
+            strength=joined(4),
+            since=joined(5),
+            until=joined(6),
+            confidence=joined(7),
+            known=joined(8),
         )
 
     def best_paths(
@@ -402,12 +484,14 @@ class EmbeddedStore(GraphStore):
             db.execute(
                 "UPDATE merges SET canonical_id = ? WHERE canonical_id = ?", (canonical, merged)
             )
+            self._bump(db)
 
     def delete_entity(self, entity_id: str) -> None:
         try:
             with self._transaction() as db:
                 db.execute("DELETE FROM identifiers WHERE entity_id = ?", (entity_id,))
                 db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+                self._bump(db)
         except sqlite3.IntegrityError as exc:
             raise InvalidData(
                 [Issue(None, entity_id, None, f"relationships still touch this entity: {exc}")]

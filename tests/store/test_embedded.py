@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graphkit.engine import QueryEngine
 from graphkit.errors import InvalidData
+from graphkit.model import Batch
 from graphkit.query import ReachRequest
 from graphkit.settings import Settings
 from graphkit.store.embedded import EmbeddedStore
@@ -112,3 +114,31 @@ def test_store_is_durable_across_reopen(tmp_path: Path) -> None:
         again.close()
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_index_snapshot_is_reused_and_never_stale(tmp_path: Path) -> None:
+    """Opening a store reads the saved traversal columns; any later write invalidates them."""
+    path = tmp_path / "snap.db"
+    store = EmbeddedStore(path)
+    QueryEngine(store).ingest(read_curated(SEED))
+    req = ReachRequest(target="rotterdam-port-logistics-data", as_of="2020-01-01")
+    before = QueryEngine(store).reach(req)
+    store.close()
+    again = EmbeddedStore(path)
+    assert again._snapshot() is not None  # saved by the first query, current
+    assert QueryEngine(again).reach(req) == before
+    # A write that cuts LOGINK's data coupling must be seen, not the saved columns.
+    coupling = next(
+        r for r in again.incident(["rotterdam-port-logistics-data"], 500) if r.source == "logink"
+    )
+    again.write(Batch(relationships=(coupling.model_copy(update={"valid_to": "2019-06"}),)))
+    assert again._snapshot() is None
+    again.close()
+    third = EmbeddedStore(path)
+    after = QueryEngine(third).reach(req)
+    third.close()
+
+    def logink(result: Any) -> float:
+        return next(i.path.strength for i in result.items if i.entity.id == "logink")
+
+    assert logink(after) < logink(before)  # only the 2019 agreement is left in 2020
