@@ -116,6 +116,31 @@ class OwnershipMatrix:
             for v in [solution[i]]
         }
 
+    def integrated_by(self, holders: Sequence[str]) -> sp.csr_matrix:
+        """Rows of ``X`` for the given holders: what each ultimately holds of every entity.
+
+        One factorisation of ``(I − W)ᵀ`` and one solve per holder answer "how much of every
+        firm does each state body hold, through every chain" for the whole register at once
+        (columns follow ``self.ids``; unknown holders give empty rows).
+
+        Example:
+            >>> m = OwnershipMatrix.build([Stake("s", "a", 0.5, "r1"), Stake("a", "b", 0.5, "r2")])
+            >>> x = m.integrated_by(["s"]).toarray()[0]
+            >>> {m.ids[j]: float(v) for j, v in enumerate(x) if v}
+            {'a': 0.5, 'b': 0.25}
+        """
+        n = len(self.ids)
+        rows = [self.index.get(h) for h in holders]
+        rhs = np.zeros((n, len(holders)))
+        for col, i in enumerate(rows):
+            if i is not None:
+                rhs[i, col] = 1.0
+        lu = splu((sp.identity(n, format="csc") - self.direct).T.tocsc())
+        reach = lu.solve(rhs) if n else rhs  # column h: walks from holder h, (I − W)ᵀ⁻¹ e_h
+        out = (self.direct.T @ reach).T
+        out[np.abs(out) < 1e-15] = 0.0
+        return sp.csr_matrix(out)
+
     def owners_of(self, entity: str) -> list[Stake]:
         """Direct stakes in ``entity``, largest first."""
         return sorted(

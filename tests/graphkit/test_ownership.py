@@ -78,3 +78,19 @@ def test_matrix_answer_equals_brute_force_path_sum(stakes: list[Stake]) -> None:
         assert {k for k, v in want.items() if v > 1e-9} <= set(got)
         for owner, value in want.items():
             assert got.get(owner, 0.0) == pytest.approx(value, abs=1e-7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stake_graphs())
+def test_rows_for_holders_equal_the_per_firm_columns(stakes: list[Stake]) -> None:
+    """The whole-register answer (rows per holder) agrees with per-firm solves."""
+    if not stakes:
+        return
+    m = OwnershipMatrix.build(stakes)
+    holders = sorted({s.owner for s in stakes})
+    rows = m.integrated_by([*holders, "nobody"]).toarray()
+    assert not rows[-1].any()
+    for j, firm in enumerate(m.ids):
+        column = m.integrated_in(firm)
+        for h, holder in enumerate(holders):
+            assert rows[h, j] == pytest.approx(column.get(holder, 0.0), abs=1e-9)
