@@ -40,7 +40,7 @@ class Shape:
     entities: int = 10_000
     seed: int = 7
     states: int = 5
-    extra_per_entity: float = 1.0
+    extra_per_entity: float = 1.35
     backwards: float = 0.01
     dated: float = 0.3
 

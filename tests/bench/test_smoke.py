@@ -28,4 +28,6 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert data["ingest"]["embedded"]["relationships"] == report["graph"]["relationships"] > 0
     assert set(data["reach"]) == {"small", "medium", "giant"}
+    assert set(data["exposure"]) == {"small", "medium", "giant"}
+    assert data["ownership"]["firms"] > 100 and data["ownership"]["holders"] == 5
     assert data["cold_start"]["seconds"] > 0
