@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from pydantic import (
@@ -233,6 +233,9 @@ def with_derived_id(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_R = TypeVar("_R", Source, Entity, Relationship)
+
+
 class Batch(BaseModel):
     """A validated set of records written in one all-or-nothing transaction."""
 
@@ -241,6 +244,14 @@ class Batch(BaseModel):
     sources: tuple[Source, ...] = ()
     entities: tuple[Entity, ...] = ()
     relationships: tuple[Relationship, ...] = ()
+
+    @field_validator("sources", "entities", "relationships")
+    @classmethod
+    def _last_wins(cls, records: tuple[_R, ...]) -> tuple[_R, ...]:
+        """A record repeated in one batch is one upsert, the later one winning, as when the
+        two came in successive batches; every backend then counts and stores it once."""
+        latest = {r.id: r for r in records}
+        return records if len(latest) == len(records) else tuple(latest.values())
 
 
 def known_from(rel: Relationship, sources: Mapping[str, Source]) -> str | None:

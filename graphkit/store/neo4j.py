@@ -139,7 +139,8 @@ class Neo4jStore(GraphStore):
 
         def classify(
             tx: ManagedTransaction, label: str, table: str, objs: Sequence[Any]
-        ) -> list[tuple[Any, str]]:
+        ) -> list[tuple[Any, str, bool]]:
+            """(record, body, is_new) for each record that changes (a Batch holds ids once)."""
             stored: dict[str, str] = {}
             query = cypher.render("read/existing", label=label)
             for chunk in _chunks([o.id for o in objs]):
@@ -152,16 +153,16 @@ class Neo4jStore(GraphStore):
                     counts["unchanged"][table] += 1
                 else:
                     counts["created" if before is None else "updated"][table] += 1
-                    changed.append((obj, body))
+                    changed.append((obj, body, before is None))
             return changed
 
         def work(tx: ManagedTransaction) -> None:
             sources = classify(tx, "Source", "sources", batch.sources)
-            for chunk in _chunks([{"id": s.id, "body": b} for s, b in sources]):
+            for chunk in _chunks([{"id": s.id, "body": b} for s, b, _ in sources]):
                 tx.run(cypher.load("write/upsert_sources"), rows=list(chunk)).consume()
 
             by_kind: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
-            for ent, body in classify(tx, "Entity", "entities", batch.entities):
+            for ent, body, _ in classify(tx, "Entity", "entities", batch.entities):
                 by_kind[ent.kind].append(
                     {"id": ent.id, "name": ent.name, "search": search_text(ent), "body": body}
                 )
@@ -175,16 +176,20 @@ class Neo4jStore(GraphStore):
                 tx.run(cypher.load("write/upsert_idkeys"), rows=list(chunk)).consume()
 
             rels = classify(tx, "Claim", "relationships", batch.relationships)
-            self._write_relationships(tx, [r for r, _ in rels], {r.id: b for r, b in rels}, batch)
+            self._write_relationships(tx, rels, batch)
 
         self._write(work, "ingest")
         return IngestSummary(**counts)
 
     def _write_relationships(
-        self, tx: ManagedTransaction, rels: list[Relationship], bodies: dict[str, str], batch: Batch
+        self, tx: ManagedTransaction, changed: list[tuple[Relationship, str, bool]], batch: Batch
     ) -> None:
-        if not rels:
+        """Claims, citations and typed edges: CREATE for new ids, MERGE for rewrites."""
+        if not changed:
             return
+        rels = [r for r, _, _ in changed]
+        bodies = {r.id: body for r, body, _ in changed}
+        new = {r.id for r, _, is_new in changed if is_new}
         cited = {ev.source for r in rels for ev in r.evidence}
         known = {s.id: s for s in batch.sources}
         missing = sorted(cited - set(known))
@@ -195,7 +200,7 @@ class Neo4jStore(GraphStore):
         # Edges whose type or endpoints change are deleted before they are written again.
         meta = cypher.load("read/claims_meta")
         moved: list[str] = []
-        wanted = {r.id: r for r in rels}
+        wanted = {r.id: r for r in rels if r.id not in new}
         for chunk in _chunks(list(wanted)):
             for row in tx.run(meta, ids=list(chunk)):
                 rel = wanted[row["id"]]
@@ -214,20 +219,28 @@ class Neo4jStore(GraphStore):
                 "source": r.source,
                 "target": r.target,
                 "body": bodies[r.id],
-                "cites": [{"source": ev.source, "stance": ev.stance.value} for ev in r.evidence],
+                "cites": [
+                    {"source": source, "stance": stance}
+                    for source, stance in dict.fromkeys(
+                        (ev.source, ev.stance.value) for ev in r.evidence
+                    )
+                ],
             }
             for r in rels
         ]
-        for claims in _chunks(claim_rows):
-            tx.run(cypher.load("write/upsert_claims"), rows=list(claims)).consume()
-        by_type: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+        for is_new, name in ((True, "write/create_claims"), (False, "write/upsert_claims")):
+            rows = [c for c in claim_rows if (c["id"] in new) is is_new]
+            for claims in _chunks(rows):
+                tx.run(cypher.load(name), rows=list(claims)).consume()
+        by_type: dict[tuple[RelType, bool], list[dict[str, Any]]] = defaultdict(list)
         for r in rels:
-            by_type[r.type].append(
+            by_type[r.type, r.id in new].append(
                 {"id": r.id, "source": r.source, "target": r.target, **edge_facts(r, known)}
             )
-        for rel_type, rows in by_type.items():
-            query = cypher.render("write/upsert_edges", type=rel_type)
-            for edges in _chunks(rows):
+        for (rel_type, is_new), edge_rows in by_type.items():
+            name = "write/create_edges" if is_new else "write/upsert_edges"
+            query = cypher.render(name, type=rel_type)
+            for edges in _chunks(edge_rows):
                 written = tx.run(query, rows=list(edges)).single(strict=True)["written"]
                 if written != len(edges):
                     raise InvalidData(

@@ -92,6 +92,34 @@ def test_changed_endpoints_under_the_same_id_move_the_edge(backend: QueryEngine)
     assert "deal" in {h.relationship_id for i in found.items for h in i.path.hops}
 
 
+def test_a_repeated_id_in_one_batch_is_one_record_and_the_last_wins(
+    backend: QueryEngine,
+) -> None:
+    """New records take a faster create path; a repeat inside the batch must not double them."""
+    backend.ingest(cycles())
+    before = _snapshot(backend)
+
+    def deal(target: str) -> Relationship:
+        twice = (Evidence(source="doc", excerpt="deal"), Evidence(source="doc", excerpt="again"))
+        return Relationship(
+            id="deal", type="AGREEMENT_WITH", source="a", target=target, evidence=twice
+        )
+
+    summary = backend.store.write(Batch(relationships=(deal("t"), deal("d"))))
+    assert summary.created["relationships"] == 1
+    entities, relationships, sources, raw = _snapshot(backend)
+    assert (entities, relationships, sources) == (before[0], before[1] + 1, before[2])
+    if raw is not None:
+        assert raw == (before[3][0] + 1, before[3][1] + 2)  # claim node; edge, one citation
+    (item,) = [
+        i
+        for i in backend.reach(ReachRequest(target="d", as_of="2020-01-01")).items
+        for h in i.path.hops
+        if h.relationship_id == "deal"
+    ]
+    assert item.entity.id == "a"
+
+
 def test_injection_strings_are_data(backend: QueryEngine) -> None:
     backend.ingest(cycles())
     before = _snapshot(backend)
