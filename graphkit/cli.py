@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -18,9 +18,10 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from graphkit.batching import BATCH_RECORDS
 from graphkit.engine import QueryEngine
 from graphkit.errors import (
     BackendUnavailable,
@@ -53,7 +54,7 @@ from graphkit.query import (
 from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
 from graphkit.settings import Settings
 from graphkit.store import open_store
-from graphkit.validate import RawRecord, validate_records
+from graphkit.validate import RawRecord
 
 app = typer.Typer(
     add_completion=False,
@@ -228,29 +229,23 @@ def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
 # ----------------------------------------------------------------------------- commands
 
 
-def _read_with_progress(path: Path, fmt: str, report: Any = None) -> list[RawRecord]:
-    from ingest import FORMATS, detect, read_path
+def _detected(path: Path, fmt: str) -> str:
+    from ingest import FORMATS, detect
 
-    records: list[RawRecord] = []
     if fmt not in FORMATS:
         raise InvalidQuery(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", "format")
     try:
-        detected = detect(path) if fmt == "auto" and path.exists() else fmt
+        return detect(path) if fmt == "auto" and path.exists() else fmt
     except ValueError as exc:
         raise InvalidQuery(str(exc), "format") from exc
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(f"reading {path}", total=None)
-        for rec in read_path(path, detected, report):
-            records.append(rec)
-            if len(records) % 1000 == 0:
-                progress.update(task, description=f"reading {path}: {len(records)} records")
-    return records
+
+
+def _counted(records: Iterable[RawRecord], progress: Progress, task: TaskID) -> Iterator[RawRecord]:
+    """The records, passed through one at a time while the progress line counts them."""
+    for n, rec in enumerate(records, 1):
+        if n % 1000 == 0:
+            progress.update(task, completed=n, description=f"read {n:,} records")
+        yield rec
 
 
 @app.command()
@@ -261,24 +256,50 @@ def load(
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Records per all-or-nothing batch.")
+    ] = BATCH_RECORDS,
 ) -> None:
-    """Load a file or folder (curated YAML) in one all-or-nothing batch."""
+    """Load a file or folder, streamed in all-or-nothing batches (see ``ingest``)."""
 
     def go() -> None:
+        from ingest import read_path
         from ingest.report import LoadReport
 
         report = LoadReport()
-        records = _read_with_progress(path, fmt, report)
-        if dry_run:  # checked against what the store holds, and nothing is written
-            with _engine(backend, store) as eng:
-                batch = validate_records(records, eng.store.entity_kinds, eng.store.source_ids)
+        detected = _detected(path, fmt)
+        with (
+            _engine(backend, store) as eng,
+            Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as progress,
+        ):
+            task = progress.add_task(f"reading {path}", total=None)
+            records = _counted(read_path(path, detected, report), progress, task)
+            if dry_run:  # checked against what the store holds, and nothing is written
+                counts = eng.check_stream(records, batch_size)
+                summary = None
+            else:
+                batches = progress.add_task("writing", total=None)
+                summary = eng.ingest_stream(
+                    records,
+                    batch_size,
+                    on_batch=lambda _s: progress.update(
+                        batches,
+                        advance=1,
+                        description=f"wrote {progress.tasks[batches].completed + 1:.0f} batch(es)",
+                    ),
+                )
+        if summary is None:
             err.print(
-                f"valid: {len(batch.sources)} sources, {len(batch.entities)} entities, "
-                f"{len(batch.relationships)} relationships (nothing written)"
+                f"valid: {counts['sources']} sources, {counts['entities']} entities, "
+                f"{counts['relationships']} relationships (nothing written)"
             )
             return
-        with _engine(backend, store) as eng:
-            summary = eng.ingest(records)
         summary = summary.model_copy(update={"skipped": dict(report.skipped)})
         if as_json:
             _emit_json(summary)
@@ -314,9 +335,22 @@ def ingest(
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Records per all-or-nothing batch.")
+    ] = BATCH_RECORDS,
 ) -> None:
-    """Ingest a file or folder: curated YAML, FollowTheMoney JSON lines or BODS 0.4."""
-    load(path, fmt=fmt, dry_run=dry_run, backend=backend, store=store, as_json=as_json)
+    """Ingest a file or folder (curated YAML/CSV, FollowTheMoney, BODS, GLEIF, ICIJ), streamed
+    in all-or-nothing batches; relationships that refer to entities defined further on wait
+    until those are known, and a refused batch names file, line and field."""
+    load(
+        path,
+        fmt=fmt,
+        dry_run=dry_run,
+        backend=backend,
+        store=store,
+        as_json=as_json,
+        batch_size=batch_size,
+    )
 
 
 @app.command()

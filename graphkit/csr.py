@@ -36,6 +36,7 @@ from graphkit.kernels import (
     expand_layer,
     new_state,
     reset,
+    trace,
 )
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
 from graphkit.semantics import ResolvedFilters
@@ -185,10 +186,16 @@ class Reached:
             cut = np.partition(neg, need - 1)[need - 1]
             rows, neg = rows[neg <= cut], neg[neg <= cut]
         order = np.lexsort((self.nodes[rows], self.hops[rows], neg))
-        page = rows[order[offset:need]].tolist()
-        names = self.index.node_ids
+        page = rows[order[offset:need]]
+        names, rel_ids = self.index.node_ids, self.index.rel_ids
+        flat, offsets = trace(self.label[page], self.lab_parent, self.lab_rel)
+        flat_ids = [rel_ids[r] for r in flat.tolist()]
+        bounds = offsets.tolist()
         return total, [
-            (names[int(self.nodes[i])], float(self.strength[i]), self.path(i)) for i in page
+            (names[node], strength, tuple(flat_ids[bounds[j] : bounds[j + 1]]))
+            for j, (node, strength) in enumerate(
+                zip(self.nodes[page].tolist(), self.strength[page].tolist(), strict=True)
+            )
         ]
 
     def path(self, row: int) -> tuple[str, ...]:

@@ -6,11 +6,12 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from graphkit import analysis, resolve
-from graphkit.errors import EntityNotFound, InvalidQuery, SourceNotFound
+from graphkit.batching import BATCH_RECORDS, Batcher
+from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
 from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import (
     BrokersRequest,
@@ -344,6 +345,87 @@ class QueryEngine:
             f"{m} → {c} ({why})" for c, ms, why in store_merges for m in ms
         )
         return summary.model_copy(update={"merged": notes})
+
+    def ingest_stream(
+        self,
+        records: Iterable[RawRecord],
+        batch_size: int = BATCH_RECORDS,
+        on_batch: Callable[[IngestSummary], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest a stream of any length in bounded all-or-nothing batches (see
+        :mod:`graphkit.batching`); ``on_batch`` hears each written batch's summary.
+
+        Raises:
+            InvalidData: the problems of the first refused batch; it and everything after it
+                is not written, earlier batches are (re-running the fixed input is safe:
+                unchanged records are recognised and skipped).
+        """
+        merges = self.store.merges()
+        batcher = Batcher(
+            batch_size,
+            lambda ids: set(self.store.entity_kinds(ids)) | (ids & merges.keys()),
+            self.store.source_ids,
+        )
+        total = IngestSummary(created={}, updated={}, unchanged={})
+        written = 0
+        for number, batch in enumerate(batcher.batches(records), 1):
+            try:
+                summary = self.ingest(batch)
+            except InvalidData as exc:
+                if number == 1:
+                    raise
+                raise InvalidData(
+                    exc.issues,
+                    outcome=f"batch {number} and later were not written; the {written} records "
+                    f"of batches 1–{number - 1} were",
+                ) from exc
+            merges = self.store.merges()
+            written += len(batch)
+            total = total.plus(summary)
+            if on_batch is not None:
+                on_batch(summary)
+        return total
+
+    def check_stream(
+        self, records: Iterable[RawRecord], batch_size: int = BATCH_RECORDS
+    ) -> dict[str, int]:
+        """Validate a stream as :meth:`ingest_stream` would write it, writing nothing; returns
+        how many valid records of each section it holds.
+
+        Raises:
+            InvalidData: every problem found in every batch.
+        """
+        batcher = Batcher(
+            batch_size, lambda ids: set(self.store.entity_kinds(ids)), self.store.source_ids
+        )
+
+        def kinds(ids: Iterable[str]) -> dict[str, EntityKind]:
+            wanted = set(ids)
+            out = dict(self.store.entity_kinds(wanted - batcher.entity_kinds.keys()))
+            for eid in wanted & batcher.entity_kinds.keys():
+                if batcher.entity_kinds[eid] in EntityKind._value2member_map_:
+                    out[eid] = EntityKind(batcher.entity_kinds[eid])
+            return out
+
+        def sources(ids: Iterable[str]) -> set[str]:
+            wanted = set(ids)
+            return (wanted & batcher.source_ids) | self.store.source_ids(
+                wanted - batcher.source_ids
+            )
+
+        counts = {"sources": 0, "entities": 0, "relationships": 0}
+        issues: list[Issue] = []
+        for batch in batcher.batches(records):
+            try:
+                valid = validate_records(batch, kinds, sources)
+            except InvalidData as exc:
+                issues += exc.issues
+                continue
+            for section in counts:
+                counts[section] += len(getattr(valid, section))
+        if issues:
+            raise InvalidData(issues)
+        return counts
 
     def merge(self, canonical: str, merged: Iterable[str], reason: str = "accepted") -> Entity:
         """Make ``merged`` entities one with ``canonical``: their names and identifiers join

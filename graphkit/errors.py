@@ -74,8 +74,9 @@ class Issue:
 class InvalidData(GraphkitError):
     """Input that failed validation; nothing of the batch was written."""
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], outcome: str = "nothing was written") -> None:
         self.issues = issues
+        self.outcome = outcome
         head = "\n".join(f"  - {issue}" for issue in issues[:50])
         more = f"\n  … and {len(issues) - 50} more" if len(issues) > 50 else ""
-        super().__init__(f"{len(issues)} problem(s) in input; nothing was written:\n{head}{more}")
+        super().__init__(f"{len(issues)} problem(s) in input; {outcome}:\n{head}{more}")

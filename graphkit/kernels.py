@@ -208,3 +208,26 @@ def reset(labelled: Any, state: Any, key: Any) -> None:
         state[node, KEY] = -1
         state[node, LABEL] = -1
         state[node, HOPS] = 0
+
+
+@njit(cache=True, nogil=True)
+def trace(labels: Any, lab_parent: Any, lab_rel: Any) -> tuple[Any, Any]:
+    """The relationship numbers of each label's path, anchor outward, as one flat array and
+    the offsets of each path in it (a page of paths in one call, not a Python loop per hop)."""
+    offsets = np.zeros(labels.shape[0] + 1, np.int64)
+    for i in range(labels.shape[0]):
+        n = 0
+        lab = labels[i]
+        while lab_parent[lab] >= 0:
+            n += 1
+            lab = lab_parent[lab]
+        offsets[i + 1] = offsets[i] + n
+    flat = np.empty(offsets[-1], np.int64)
+    for i in range(labels.shape[0]):
+        pos = offsets[i + 1] - 1
+        lab = labels[i]
+        while lab_parent[lab] >= 0:
+            flat[pos] = lab_rel[lab]
+            pos -= 1
+            lab = lab_parent[lab]
+    return flat, offsets

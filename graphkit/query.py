@@ -284,6 +284,25 @@ class IngestSummary(_Model):
         default=(), description="Records folded into another entity: 'merged → canonical (reason)'."
     )
 
+    def plus(self, other: IngestSummary) -> IngestSummary:
+        """Both summaries added up (a streamed ingest sums its batches).
+
+        >>> one = IngestSummary(created={"entities": 2}, updated={}, unchanged={})
+        >>> one.plus(one).created
+        {'entities': 4}
+        """
+
+        def add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+            return {k: a.get(k, 0) + b.get(k, 0) for k in sorted(a.keys() | b.keys())}
+
+        return IngestSummary(
+            created=add(self.created, other.created),
+            updated=add(self.updated, other.updated),
+            unchanged=add(self.unchanged, other.unchanged),
+            skipped=add(self.skipped, other.skipped),
+            merged=self.merged + other.merged,
+        )
+
 
 class StoreStats(_Model):
     """Counts of what the store holds."""

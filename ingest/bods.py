@@ -25,6 +25,7 @@ from referencing import Registry, Resource
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord
+from ingest.jsonstream import BadJson, NotAnArray, json_records
 
 #: Where the BODS 0.4 schema lives: GRAPHKIT_BODS_SCHEMA, else the shared data beside the repo.
 SCHEMA_ENV = "GRAPHKIT_BODS_SCHEMA"
@@ -89,27 +90,18 @@ def validator() -> Draft202012Validator:
     )
 
 
-class NotAnArray(ValueError):
-    """A BODS JSON file whose top level is not an array of statements."""
-
-
 def _statements(file: Path) -> Iterator[tuple[int, Any]]:
-    """(position, statement) from a JSON array (``.json``) or JSON lines (``.jsonl``).
+    """(position, statement) from a JSON array (``.json``) or JSON lines (``.jsonl``), read
+    incrementally.
 
     Raises:
         NotAnArray: a ``.json`` file holds something other than an array, which BODS forbids.
+        BadJson: the file is not valid JSON.
     """
-    text = file.read_text(encoding="utf-8")
-    if file.suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                yield number, json.loads(line)
-        return
-    data = json.loads(text)
-    if not isinstance(data, list):
-        raise NotAnArray("BODS data must be an array of statements (JSON) or JSON lines")
-    for i, item in enumerate(data):
-        yield i + 1, item
+    try:
+        yield from json_records(file)
+    except NotAnArray as exc:
+        raise NotAnArray("BODS data must be an array of statements (JSON) or JSON lines") from exc
 
 
 def check_statement(stmt: Any, file: str, position: int) -> list[Issue]:
@@ -334,52 +326,48 @@ def _v03_as_v04(stmt: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_bods(path: Path) -> Iterator[RawRecord]:
-    """Raw records from BODS 0.4 statements in a file or folder.
+    """Raw records from BODS 0.4 (or 0.3) statements in a file or folder.
+
+    Two passes, so that neither a file nor its statements sit in memory: the first checks
+    every statement and notes, per record, where its newest statement is (and, for 0.3, which
+    statements replace which); only if all are valid does the second read emit the newest.
 
     Raises:
         InvalidData: every statement that breaks the schema, with file, position and field.
     """
     files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
     issues: list[Issue] = []
-    latest: dict[str, tuple[str, dict[str, Any], str, int]] = {}
+    #: record id → (statement date, file, position) of its newest statement.
+    latest: dict[str, tuple[str, str, int]] = {}
     #: BODS 0.3: statement id → the statement that replaces it.
     replaced: dict[str, str] = {}
     for file in files:
         name = str(file)
         try:
-            items = list(_statements(file))
-        except json.JSONDecodeError as exc:
-            issues.append(
-                Issue(
-                    file=name,
-                    line=exc.lineno,
-                    record=None,
-                    field=None,
-                    message=f"not valid JSON: {exc.msg}",
-                )
-            )
-            continue
-        except NotAnArray as exc:
-            issues.append(Issue(file=name, line=1, record=None, field=None, message=str(exc)))
-            continue
-        for position, stmt in items:
-            if isinstance(stmt, dict) and "statementType" in stmt:  # BODS 0.3
-                problems = _check_v03(stmt, name, position)
+            for position, stmt in _statements(file):
+                if isinstance(stmt, dict) and "statementType" in stmt:  # BODS 0.3
+                    problems = _check_v03(stmt, name, position)
+                    if problems:
+                        issues += problems
+                        continue
+                    for old in stmt.get("replacesStatements") or []:
+                        replaced[old] = stmt["statementID"]
+                    stmt = _v03_as_v04(stmt)
+                else:
+                    problems = check_statement(stmt, name, position)
                 if problems:
                     issues += problems
                     continue
-                for old in stmt.get("replacesStatements") or []:
-                    replaced[old] = stmt["statementID"]
-                stmt = _v03_as_v04(stmt)
-            else:
-                problems = check_statement(stmt, name, position)
-            if problems:
-                issues += problems
-                continue
-            key = stmt["recordId"]
-            stamp = stmt.get("statementDate") or ""
-            if key not in latest or stamp >= latest[key][0]:
-                latest[key] = (stamp, stmt, name, position)
+                key = stmt["recordId"]
+                stamp = stmt.get("statementDate") or ""
+                if key not in latest or stamp >= latest[key][0]:
+                    latest[key] = (stamp, name, position)
+        except BadJson as exc:
+            issues.append(
+                Issue(file=name, line=exc.line, record=None, field=None, message=str(exc))
+            )
+        except NotAnArray as exc:
+            issues.append(Issue(file=name, line=1, record=None, field=None, message=str(exc)))
     if issues:
         raise InvalidData(issues)
     for old, new in list(replaced.items()):
@@ -387,25 +375,32 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
             new = replaced[new]
         replaced[old] = new
         latest.pop(old, None)
-    for key, (stamp, stmt, name, position) in list(latest.items()):
-        details = stmt.get("recordDetails") or {}
-        if stmt["recordType"] == "relationship" and replaced:
-            details = {
-                **details,
-                **{
-                    f: replaced.get(details.get(f), details.get(f))
-                    for f in ("subject", "interestedParty")
-                },
-            }
-            latest[key] = (stamp, {**stmt, "recordDetails": details}, name, position)
+    wanted = {(name, position) for _stamp, name, position in latest.values()}
     sources: set[str] = set()
-    for _stamp, stmt, name, position in latest.values():
-        if stmt["recordType"] in ("entity", "person"):
-            yield RawRecord("entities", _entity(stmt), name, position)
-            continue
-        src = _source(stmt)
-        if src["id"] not in sources:
-            sources.add(src["id"])
-            yield RawRecord("sources", src, name, position)
-        for rel in _relationships(stmt, src["id"]):
-            yield RawRecord("relationships", rel, name, position)
+    for file in files:
+        name = str(file)
+        for position, raw in _statements(file):
+            if (name, position) not in wanted:
+                continue
+            stmt = _v03_as_v04(raw) if "statementType" in raw else raw
+            if latest.get(stmt["recordId"], ("", "", 0))[1:] != (name, position):
+                continue
+            if stmt["recordType"] in ("entity", "person"):
+                yield RawRecord("entities", _entity(stmt), name, position)
+                continue
+            details = stmt.get("recordDetails") or {}
+            if replaced:
+                details = {
+                    **details,
+                    **{
+                        f: replaced.get(details.get(f), details.get(f))
+                        for f in ("subject", "interestedParty")
+                    },
+                }
+                stmt = {**stmt, "recordDetails": details}
+            src = _source(stmt)
+            if src["id"] not in sources:
+                sources.add(src["id"])
+                yield RawRecord("sources", src, name, position)
+            for rel in _relationships(stmt, src["id"]):
+                yield RawRecord("relationships", rel, name, position)

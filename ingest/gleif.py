@@ -19,6 +19,7 @@ from typing import Any
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord
+from ingest.jsonstream import BadJson, NotAnArray, json_records
 
 GOLDEN_COPY = "https://www.gleif.org/en/lei-data/gleif-golden-copy"
 
@@ -113,43 +114,62 @@ def _relationship(record: dict[str, Any]) -> tuple[dict[str, Any], list[str]] | 
     )
 
 
-def _records(file: Path) -> list[Any]:
-    data = json.loads(file.read_text(encoding="utf-8"))
-    if not isinstance(data, list):
-        raise InvalidData([Issue(str(file), None, None, "expected a JSON array of records", 1)])
-    return data
+def _records(file: Path) -> Iterator[tuple[int, Any]]:
+    """(index, record) of a golden-copy JSON array, read incrementally."""
+    try:
+        yield from json_records(file, jsonl=False)
+    except NotAnArray as exc:
+        raise InvalidData(
+            [Issue(str(file), None, None, "expected a JSON array of records", 1)]
+        ) from exc
+    except BadJson as exc:
+        raise InvalidData([Issue(str(file), None, None, str(exc), exc.line)]) from exc
+
+
+def _kind(record: Any) -> str | None:
+    """Which GLEIF record this is: relationship, exception, lei, or None (not GLEIF)."""
+    if "Relationship" in record:
+        return "relationship"
+    if "ExceptionCategory" in record:
+        return "exception"
+    if "Entity" in record:
+        return "lei"
+    return None
 
 
 def read_gleif(path: Path) -> Iterator[RawRecord]:
     """Raw records from GLEIF golden-copy JSON files (a folder, or one file of any kind).
+
+    Two passes so that golden copies of millions of records stream: the first checks every
+    record and notes which LEIs have a Level 1 record (and their reporting exceptions, a few
+    strings each); the second emits entities and relationships as it reads them, with a
+    placeholder entity for an LEI that only a relationship or an exception mentions.
 
     Raises:
         InvalidData: records without the fields the loader needs, with file and position.
     """
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     issues: list[Issue] = []
-    entities: dict[str, tuple[dict[str, Any], str, int]] = {}
-    relationships: list[tuple[dict[str, Any], str, int]] = []
+    level1: set[str] = set()
     exceptions: dict[str, dict[str, str]] = {}
+    has_relationships = False
     for file in files:
         name = str(file)
-        for i, record in enumerate(_records(file), 1):
+        for i, record in _records(file):
             try:
-                if "Relationship" in record:
+                kind = _kind(record)
+                if kind == "relationship":
                     made = _relationship(record)
                     if isinstance(made, str):
                         issues.append(Issue(name, f"record #{i}", "RelationshipType", made, i))
-                        continue
-                    rel, leis = made
-                    relationships.append((rel, name, i))
-                    for lei in leis:
-                        entities.setdefault(lei, (_lei_entity(lei), name, i))
-                elif "ExceptionCategory" in record:
+                    has_relationships = True
+                elif kind == "exception":
                     exceptions.setdefault(record["LEI"], {})[
                         f"reporting_exception:{record['ExceptionCategory']}"
                     ] = record.get("ExceptionReason", "")
-                elif "Entity" in record:
-                    entities[record["LEI"]] = (_level1(record), name, i)
+                elif kind == "lei":
+                    _level1(record)
+                    level1.add(record["LEI"])
                 else:
                     issues.append(
                         Issue(
@@ -168,10 +188,7 @@ def read_gleif(path: Path) -> Iterator[RawRecord]:
                 )
     if issues:
         raise InvalidData(issues)
-    for lei, props in exceptions.items():
-        ent = entities.setdefault(lei, (_lei_entity(lei), str(path), 0))[0]
-        ent.setdefault("properties", {}).update(props)
-    if relationships:
+    if has_relationships:
         yield RawRecord(
             "sources",
             {
@@ -183,7 +200,28 @@ def read_gleif(path: Path) -> Iterator[RawRecord]:
             },
             str(path),
         )
-    for ent, name, i in entities.values():
-        yield RawRecord("entities", ent, name, i)
-    for rel, name, i in relationships:
-        yield RawRecord("relationships", rel, name, i)
+
+    def entity(ent: dict[str, Any], lei: str) -> dict[str, Any]:
+        if lei in exceptions:
+            ent.setdefault("properties", {}).update(exceptions[lei])
+        return ent
+
+    placeholders: set[str] = set()
+    for file in files:
+        name = str(file)
+        for i, record in _records(file):
+            kind = _kind(record)
+            if kind == "lei":
+                yield RawRecord("entities", entity(_level1(record), record["LEI"]), name, i)
+            elif kind == "relationship":
+                made = _relationship(record)
+                if isinstance(made, str):  # refused in the first pass already
+                    continue
+                rel, leis = made
+                for lei in leis:
+                    if lei not in level1 and lei not in placeholders:
+                        placeholders.add(lei)
+                        yield RawRecord("entities", entity(_lei_entity(lei), lei), name, i)
+                yield RawRecord("relationships", rel, name, i)
+    for lei in sorted(exceptions.keys() - level1 - placeholders):
+        yield RawRecord("entities", entity(_lei_entity(lei), lei), str(path), 0)

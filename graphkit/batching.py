@@ -1,0 +1,98 @@
+"""Cut a stream of raw records into bounded batches that each validate on their own.
+
+A file of millions of records must not sit in memory at once, yet each write is one
+all-or-nothing batch that may only refer to entities and sources already stored or in the
+batch itself. Files do not always define things before they use them, so a relationship whose
+references are not yet known is held back and retried with the next batch; whatever is still
+unresolved at the end goes into the last batch, where validation reports it with its file and
+line. Only ids (and entity kinds) are remembered across batches, never whole records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from graphkit.validate import RawRecord
+
+#: Records per batch by default: a few seconds of work per write, a bounded transaction.
+BATCH_RECORDS = 50_000
+
+IdLookup = Callable[[set[str]], set[str]]
+
+
+def _references(data: Any) -> tuple[set[str], set[str]]:
+    """(entity ids, source ids) a raw relationship refers to; malformed values are left to
+    validation, which reports them properly."""
+    entities = {data.get(end) for end in ("source", "target")}
+    evidence = data.get("evidence")
+    sources = (
+        {ev.get("source") for ev in evidence if isinstance(ev, dict)}
+        if isinstance(evidence, list)
+        else set()
+    )
+    return (
+        {e for e in entities if isinstance(e, str)},
+        {s for s in sources if isinstance(s, str)},
+    )
+
+
+class Batcher:
+    """Splits records into batches of about ``size`` records, deferring forward references.
+
+    ``stored_entities`` / ``stored_sources`` say which of some ids the store already knows;
+    they are asked only about ids the stream has not defined, once per batch. Between two
+    batches the caller is expected to have written the first, so later lookups see it.
+
+    Example:
+        >>> rel = RawRecord("relationships", {"type": "OWNS", "source": "a", "target": "b",
+        ...                                   "evidence": [{"source": "doc"}]})
+        >>> later = [RawRecord("sources", {"id": "doc"}),
+        ...          RawRecord("entities", {"id": "a"}), RawRecord("entities", {"id": "b"})]
+        >>> batcher = Batcher(2, lambda ids: set(), lambda ids: set())
+        >>> [[r.section for r in b] for b in batcher.batches([rel, *later])]
+        [['sources'], ['entities', 'entities', 'relationships']]
+    """
+
+    def __init__(self, size: int, stored_entities: IdLookup, stored_sources: IdLookup) -> None:
+        self.size = max(1, size)
+        self.stored_entities = stored_entities
+        self.stored_sources = stored_sources
+        #: Entity id -> kind as written in the stream (validation checks the kind).
+        self.entity_kinds: dict[str, Any] = {}
+        self.source_ids: set[str] = set()
+        self.deferred = 0
+
+    def batches(self, records: Iterable[RawRecord]) -> Iterator[list[RawRecord]]:
+        """The batches, in order; the last one carries every reference still unresolved."""
+        chunk: list[RawRecord] = []
+        pending: list[RawRecord] = []
+        for rec in records:
+            if rec.section == "entities" and isinstance(rec.data.get("id"), str):
+                self.entity_kinds[rec.data["id"]] = rec.data.get("kind")
+            elif rec.section == "sources" and isinstance(rec.data.get("id"), str):
+                self.source_ids.add(rec.data["id"])
+            chunk.append(rec)
+            if len(chunk) >= self.size:
+                ready, pending = self._split(chunk + pending)
+                if ready:
+                    yield ready
+                chunk = []
+        if chunk or pending:
+            yield chunk + pending
+
+    def _split(self, records: list[RawRecord]) -> tuple[list[RawRecord], list[RawRecord]]:
+        """(records ready to write, relationships whose references are not known yet)."""
+        refs = [
+            _references(r.data) if r.section == "relationships" else (set(), set()) for r in records
+        ]
+        unknown_e = {e for es, _ in refs for e in es if e not in self.entity_kinds}
+        unknown_s = {s for _, ss in refs for s in ss if s not in self.source_ids}
+        missing_e = unknown_e - self.stored_entities(unknown_e) if unknown_e else set()
+        missing_s = unknown_s - self.stored_sources(unknown_s) if unknown_s else set()
+        ready: list[RawRecord] = []
+        later: list[RawRecord] = []
+        for rec, (es, ss) in zip(records, refs, strict=True):
+            (later if es & missing_e or ss & missing_s else ready).append(rec)
+        self.deferred = len(later)
+        return ready, later

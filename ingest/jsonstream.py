@@ -1,0 +1,65 @@
+"""JSON records one at a time, from a JSON array or JSON lines, whatever the file's size.
+
+Registers publish JSON arrays of millions of records; ``json.load`` would hold the whole tree
+in memory, so arrays are read with ijson's incremental parser (C backend) instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+
+class NotAnArray(ValueError):
+    """A ``.json`` file whose top level is not an array of records."""
+
+
+class BadJson(ValueError):
+    """A file that is not valid JSON; ``line`` is where the parser stopped, when known."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def json_records(file: Path, jsonl: bool | None = None) -> Iterator[tuple[int, Any]]:
+    """(position, record): the line number for JSON lines, the 1-based index in an array.
+
+    Numbers come back as ``int``/``float`` (not ``Decimal``), as ``json`` gives them.
+
+    Raises:
+        NotAnArray: a JSON file whose top level is something else.
+        BadJson: malformed JSON, with the line (JSON lines) or record index (arrays).
+    """
+    if jsonl if jsonl is not None else file.suffix == ".jsonl":
+        with file.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        yield number, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise BadJson(f"not valid JSON: {exc.msg}", number) from exc
+        return
+    with file.open("rb") as handle:
+        head = handle.read(4096)
+        bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        if not head[bom:].lstrip().startswith(b"["):
+            raise NotAnArray("expected a JSON array of records")
+        count = 0
+        # The C parser is fast but refuses what Python's own accepts (integers past 64 bits);
+        # the pure-Python one then takes over where the C one stopped.
+        for backend in (ijson, ijson.get_backend("python")):
+            handle.seek(bom)
+            try:
+                for i, item in enumerate(backend.items(handle, "item", use_float=True), 1):
+                    if i > count:
+                        count = i
+                        yield count, item
+                return
+            except ijson.JSONError as exc:
+                error = exc
+        raise BadJson(f"not valid JSON after record {count}: {error}", count + 1)
