@@ -79,7 +79,7 @@ def _rel(
 
 
 def generate(shape: Shape, batch_size: int = 50_000) -> Iterator[Batch]:
-    """Batches of entities and relationships; the first batch holds every entity."""
+    """Batches of at most ``batch_size`` records: every entity first, then relationships."""
     rng = random.Random(shape.seed)
     n = shape.entities
     entities = []
@@ -102,7 +102,9 @@ def generate(shape: Shape, batch_size: int = 50_000) -> Iterator[Batch]:
                 properties={},
             )
         )
-    yield Batch(sources=(SOURCE,), entities=tuple(entities))
+    for start in range(0, n, batch_size):  # bounded transactions, entities first
+        chunk = tuple(entities[start : start + batch_size])
+        yield Batch(sources=(SOURCE,) if start == 0 else (), entities=chunk)
     rels: list[Relationship] = []
     counter = 0
     for i in range(shape.states, n):
