@@ -162,6 +162,8 @@ def read_gleif(path: Path) -> Iterator[RawRecord]:
                     made = _relationship(record)
                     if isinstance(made, str):
                         issues.append(Issue(name, f"record #{i}", "RelationshipType", made, i))
+                    elif not all(isinstance(lei, str) and lei for lei in made[1]):
+                        issues.append(Issue(name, f"record #{i}", "NodeID", "expected an LEI", i))
                     has_relationships = True
                 elif kind == "exception":
                     exceptions.setdefault(record["LEI"], {})[

@@ -85,6 +85,9 @@ class Neo4jStore(GraphStore):
                 auth=auth,
                 max_transaction_retry_time=settings.neo4j_retry_seconds,
                 connection_timeout=min(15.0, settings.neo4j_retry_seconds),
+                # "property key does not exist" is normal on a new or partial graph; other
+                # notices (deprecations, performance) still reach the log.
+                notifications_disabled_classifications=["UNRECOGNIZED"],
             )
             self._driver.verify_connectivity()
         except (nx.Neo4jError, nx.DriverError, ValueError) as exc:
