@@ -207,11 +207,13 @@ def _summary(samples: list[float]) -> dict[str, float]:
 def _cold_start(path: Path, target: str) -> dict[str, float]:
     """Open the store and answer one query in a fresh process: time and peak RSS."""
     code = (
-        "import resource, sys, time; t = time.perf_counter();"
+        "import time; t = time.perf_counter();"
         "from graphkit.store.embedded import EmbeddedStore;"
         "from graphkit.engine import QueryEngine; from graphkit.query import ReachRequest;"
         f"QueryEngine(EmbeddedStore({str(path)!r})).reach(ReachRequest(target={target!r}));"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1];"
+        "print(time.perf_counter() - t, hwm)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
