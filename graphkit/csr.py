@@ -198,16 +198,6 @@ class Reached:
             )
         ]
 
-    def path(self, row: int) -> tuple[str, ...]:
-        """Relationship ids from the anchor outward to the node in ``row``."""
-        rels: list[str] = []
-        lab = int(self.label[row])
-        while self.lab_parent[lab] >= 0:
-            rels.append(self.index.rel_ids[int(self.lab_rel[lab])])
-            lab = int(self.lab_parent[lab])
-        rels.reverse()
-        return tuple(rels)
-
 
 class _Scratch(threading.local):
     """Per-thread node rows, kept at rest between searches (only touched rows are reset),
