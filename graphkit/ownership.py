@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -63,27 +64,44 @@ class OwnershipMatrix:
             OverAllocated: shares of some entity add up to more than 100% (``strict``; else
                 they are listed in ``over_allocated`` and the arithmetic goes on).
         """
-        best: dict[tuple[str, str], Stake] = {}
-        for s in stakes:
+        listed = list(stakes)
+        owners = list(map(attrgetter("owner"), listed))
+        owned = list(map(attrgetter("owned"), listed))
+        for s in listed:
             if s.owner == s.owned:
                 raise ValueError(f"self-ownership is not a stake: {s.rel_id}")
-            key = (s.owner, s.owned)
-            if key not in best or (s.share, s.rel_id) > (best[key].share, best[key].rel_id):
-                best[key] = s
-        ids = sorted({x for pair in best for x in pair})
+        ids = sorted(set(owners).union(owned))
         index = {e: i for i, e in enumerate(ids)}
-        rows = [index[o] for o, _ in best]
-        cols = [index[t] for _, t in best]
-        vals = [s.share for s in best.values()]
         n = len(ids)
-        direct = sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
+        rows = np.fromiter(map(index.__getitem__, owners), np.int64, len(listed))
+        cols = np.fromiter(map(index.__getitem__, owned), np.int64, len(listed))
+        share = np.fromiter(map(attrgetter("share"), listed), np.float64, len(listed))
+        # One stake per (owner, owned) pair: the largest share, then the largest record id.
+        # Arrays find the pairs at once; only the rare repeated pairs are settled in Python.
+        pair = rows * max(n, 1) + cols
+        order = np.argsort(pair, kind="stable")
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = pair[order][1:] != pair[order][:-1]
+        seen = order[first]  # each pair's first record (the sort is stable)
+        keep = seen.copy()
+        bounds = np.append(np.flatnonzero(first), len(order))
+        for g in np.flatnonzero(np.diff(bounds) > 1).tolist():
+            tied = order[bounds[g] : bounds[g + 1]].tolist()
+            keep[g] = max(tied, key=lambda i: (listed[i].share, listed[i].rel_id))
+        keep = keep[np.argsort(seen)]  # pairs in first-seen order, as the stakes came
+        kept = [listed[i] for i in keep.tolist()]
+        best = {(s.owner, s.owned): s for s in kept}
+        direct = sp.csc_matrix((share[keep], (rows[keep], cols[keep])), shape=(n, n), dtype=float)
         totals = np.asarray(direct.sum(axis=0)).ravel()
-        problems = [
-            OverAllocated(
-                ids[j], float(totals[j]), [s for (_, t), s in best.items() if t == ids[j]]
-            )
+        over = {
+            ids[j]: float(totals[j])
             for j in np.flatnonzero(totals > 1.0 + OVER_ALLOCATION_TOLERANCE)
-        ]
+        }
+        into: dict[str, list[Stake]] = {}
+        for (_, t), s in best.items():
+            if t in over:
+                into.setdefault(t, []).append(s)
+        problems = [OverAllocated(t, total, into[t]) for t, total in over.items()]
         if problems and strict:
             raise problems[0]
         return cls(ids, index, direct, best, over_allocated=problems)
@@ -119,9 +137,9 @@ class OwnershipMatrix:
     def integrated_by(self, holders: Sequence[str]) -> sp.csr_matrix:
         """Rows of ``X`` for the given holders: what each ultimately holds of every entity.
 
-        One factorisation of ``(I − W)ᵀ`` and one solve per holder answer "how much of every
-        firm does each state body hold, through every chain" for the whole register at once
-        (columns follow ``self.ids``; unknown holders give empty rows).
+        One solve for all holders answers "how much of every firm does each state body hold,
+        through every chain" for the whole register at once (columns follow ``self.ids``;
+        unknown holders give empty rows).
 
         Example:
             >>> m = OwnershipMatrix.build([Stake("s", "a", 0.5, "r1"), Stake("a", "b", 0.5, "r2")])
@@ -135,8 +153,7 @@ class OwnershipMatrix:
         for col, i in enumerate(rows):
             if i is not None:
                 rhs[i, col] = 1.0
-        lu = splu((sp.identity(n, format="csc") - self.direct).T.tocsc())
-        reach = lu.solve(rhs) if n else rhs  # column h: walks from holder h, (I − W)ᵀ⁻¹ e_h
+        reach = _walks_from(self.direct, rhs) if n else rhs  # column h: (I − W)ᵀ⁻¹ e_h
         out = (self.direct.T @ reach).T
         out[np.abs(out) < 1e-15] = 0.0
         return sp.csr_matrix(out)
@@ -152,6 +169,31 @@ class OwnershipMatrix:
         """Whether any recorded stake is held in ``entity``."""
         j = self.index.get(entity)
         return j is not None and self.direct[:, j].nnz > 0
+
+
+#: Terms of the walk series tried before falling back to a sparse LU factorisation.
+SERIES_TERMS = 500
+
+
+def _walks_from(direct: sp.csc_matrix, rhs: Any) -> Any:
+    """``(I − W)ᵀ⁻¹ rhs``: the sum over walks of every length out of the holders in ``rhs``.
+
+    Why: registers are nearly acyclic and stakes below 100% damp every cycle, so the series
+    ``Σ (Wᵀ)ᵏ rhs`` dies out after about as many terms as the longest chain (tens), each one
+    sparse product; that beats factorising a million-row matrix. When it has not died out
+    after :data:`SERIES_TERMS` terms (a cycle of near-total cross-holdings), the LU solve
+    gives the exact answer instead.
+    """
+    step = direct.T.tocsr()
+    total = rhs.copy()
+    term = rhs
+    for _ in range(SERIES_TERMS):
+        term = step @ term
+        total += term
+        if not np.any(np.abs(term) > 1e-17):
+            return total
+    n = direct.shape[0]
+    return splu((sp.identity(n, format="csc") - direct).T.tocsc()).solve(rhs)
 
 
 def brute_force_integrated(

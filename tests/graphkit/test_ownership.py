@@ -94,3 +94,20 @@ def test_rows_for_holders_equal_the_per_firm_columns(stakes: list[Stake]) -> Non
         column = m.integrated_in(firm)
         for h, holder in enumerate(holders):
             assert rows[h, j] == pytest.approx(column.get(holder, 0.0), abs=1e-9)
+
+
+def test_near_total_cross_holdings_fall_back_to_the_exact_solve() -> None:
+    """A cycle that damps too slowly for the walk series still gets the exact answer."""
+    m = _m(("s", "a", 0.001), ("b", "a", 0.999), ("a", "b", 0.9999))
+    row = dict(zip(m.ids, m.integrated_by(["s"]).toarray()[0].tolist(), strict=True))
+    cycle = 1 / (1 - 0.999 * 0.9999)  # the series would need ~70,000 terms
+    assert row["a"] == pytest.approx(0.001 * cycle, rel=1e-9)
+    assert row["b"] == pytest.approx(0.001 * 0.9999 * cycle, rel=1e-9)
+
+
+def test_the_largest_of_repeated_records_wins_whatever_the_order() -> None:
+    stakes = [Stake("a", "t", 0.2, "r3"), Stake("b", "t", 0.1, "r1"), Stake("a", "t", 0.4, "r2")]
+    m = OwnershipMatrix.build(stakes)
+    assert m.stakes[("a", "t")].rel_id == "r2"
+    assert list(m.stakes) == [("a", "t"), ("b", "t")]
+    assert m.integrated_in("t") == pytest.approx({"a": 0.4, "b": 0.1})
