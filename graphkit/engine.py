@@ -368,22 +368,23 @@ class QueryEngine:
         )
         total = IngestSummary(created={}, updated={}, unchanged={})
         written = 0
-        for number, batch in enumerate(batcher.batches(records), 1):
-            try:
-                summary = self.ingest(batch)
-            except InvalidData as exc:
-                if number == 1:
-                    raise
-                raise InvalidData(
-                    exc.issues,
-                    outcome=f"batch {number} and later were not written; the {written} records "
-                    f"of batches 1–{number - 1} were",
-                ) from exc
-            merges = self.store.merges()
-            written += len(batch)
-            total = total.plus(summary)
-            if on_batch is not None:
-                on_batch(summary)
+        with self.store.bulk():  # a large load: index upkeep may wait for its end
+            for number, batch in enumerate(batcher.batches(records), 1):
+                try:
+                    summary = self.ingest(batch)
+                except InvalidData as exc:
+                    if number == 1:
+                        raise
+                    raise InvalidData(
+                        exc.issues,
+                        outcome=f"batch {number} and later were not written; the {written} "
+                        f"records of batches 1–{number - 1} were",
+                    ) from exc
+                merges = self.store.merges()
+                written += len(batch)
+                total = total.plus(summary)
+                if on_batch is not None:
+                    on_batch(summary)
         return total
 
     def check_stream(

@@ -8,7 +8,8 @@ so scoring and wording are written once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -85,6 +86,13 @@ class GraphStore(ABC):
         Raises:
             InvalidData: a relationship refers to something that does not exist.
         """
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A run of many :meth:`write` calls (a large load); each write keeps its own
+        all-or-nothing transaction. Backends may defer index upkeep to the end of the run.
+        """
+        yield
 
     # ------------------------------------------------------------------ lookups
     @abstractmethod

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,13 +54,10 @@ CREATE TABLE IF NOT EXISTS relationships (
     target_id TEXT NOT NULL REFERENCES entities(id),
     strength REAL NOT NULL, valid_from TEXT, valid_to TEXT, confidence REAL NOT NULL,
     known_from TEXT, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS relationships_source ON relationships(source_id);
-CREATE INDEX IF NOT EXISTS relationships_target ON relationships(target_id);
 CREATE TABLE IF NOT EXISTS citations (
     relationship_id TEXT NOT NULL REFERENCES relationships(id),
     source_id TEXT NOT NULL REFERENCES sources(id),
     PRIMARY KEY (relationship_id, source_id));
-CREATE INDEX IF NOT EXISTS citations_source ON citations(source_id);
 CREATE TABLE IF NOT EXISTS identifiers (
     key TEXT NOT NULL, entity_id TEXT NOT NULL REFERENCES entities(id),
     PRIMARY KEY (key, entity_id));
@@ -68,9 +66,21 @@ CREATE TABLE IF NOT EXISTS merges (
     merged_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
+#: Indexes only lookups use (writes find rows by primary key), so a first load may build
+#: them at the end (:meth:`EmbeddedStore.bulk`); opening a store always makes sure they exist.
+_LOOKUP_INDEXES = {
+    "relationships_source": "ON relationships(source_id)",
+    "relationships_target": "ON relationships(target_id)",
+    "citations_source": "ON citations(source_id)",
+}
+_DDL += "".join(f"CREATE INDEX IF NOT EXISTS {n} {on};\n" for n, on in _LOOKUP_INDEXES.items())
+
 _CHUNK = 500
+#: Records turned into rows while SQLite writes the previous slice.
+_SLICE = 5_000
 _FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -143,27 +153,44 @@ class EmbeddedStore(GraphStore):
             found.update(rows.fetchall())
         return found
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Into an empty store, build the lookup indexes once at the end (a sort) instead of
+        row by row: a first load of millions of relationships then spends its time writing
+        rows, not in B-tree inserts at random places. A store that already holds
+        relationships keeps its indexes up to date as usual."""
+        with self._lock:
+            empty = self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM relationships)")
+            deferred = bool(empty.fetchone()[0])
+            if deferred:
+                for name in _LOOKUP_INDEXES:
+                    self._db.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            if deferred:
+                with self._lock:
+                    for name, ddl in _LOOKUP_INDEXES.items():
+                        self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} {ddl}")
+
     def write(self, batch: Batch) -> IngestSummary:
         counts: dict[str, dict[str, int]] = {"created": {}, "updated": {}, "unchanged": {}}
         try:
-            with self._transaction() as db:
+            with self._transaction() as db, _Pipe(db) as pipe:
                 sources = {s.id: s for s in batch.sources}
-                stored = self._existing("sources", list(sources))
                 self._upsert(
-                    db,
+                    pipe,
                     "sources",
                     batch.sources,
-                    stored,
                     counts,
                     "INSERT INTO sources (id, body) VALUES (?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
                     lambda s, body: (s.id, body),
                 )
                 self._upsert(
-                    db,
+                    pipe,
                     "entities",
                     batch.entities,
-                    self._existing("entities", [e.id for e in batch.entities]),
                     counts,
                     "INSERT INTO entities (id, kind, name, search, body) "
                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
@@ -174,19 +201,19 @@ class EmbeddedStore(GraphStore):
                 ent_ids = [e.id for e in batch.entities]
                 for chunk in _chunks(ent_ids):
                     marks = ",".join("?" * len(chunk))
-                    db.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
-                db.executemany(
+                    pipe.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
+                pipe.executemany(
                     "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
                     [(k, e.id) for e in batch.entities for k in identifier_keys(e)],
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
-                all_sources = sources | self._load("sources", Source, set(cited) - set(sources))
+                missing = sorted(set(cited) - set(sources))
+                all_sources = sources | pipe.call(self._read, "sources", Source, missing)
                 rels = batch.relationships
                 self._upsert(
-                    db,
+                    pipe,
                     "relationships",
                     rels,
-                    self._existing("relationships", [r.id for r in rels]),
                     counts,
                     "INSERT INTO relationships (id, type, source_id, target_id, "
                     "strength, valid_from, valid_to, confidence, known_from, body) "
@@ -197,16 +224,13 @@ class EmbeddedStore(GraphStore):
                     "confidence=excluded.confidence, known_from=excluded.known_from, "
                     "body=excluded.body",
                     lambda r, body: _rel_row(r, body, all_sources),
-                )
-                for chunk in _chunks([r.id for r in rels]):
-                    marks = ",".join("?" * len(chunk))
-                    db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
-                db.executemany(
-                    "INSERT OR IGNORE INTO citations VALUES (?, ?)",
-                    [(r.id, ev.source) for r in rels for ev in r.evidence],
+                    after=lambda changed: (
+                        "INSERT OR IGNORE INTO citations VALUES (?, ?)",
+                        [(r.id, ev.source) for r in changed for ev in r.evidence],
+                    ),
                 )
                 if any(counts["created"].values()) or any(counts["updated"].values()):
-                    self._bump(db)
+                    pipe.call(self._bump, db)
         except sqlite3.IntegrityError as exc:
             raise InvalidData(
                 [
@@ -220,39 +244,58 @@ class EmbeddedStore(GraphStore):
             ) from exc
         return IngestSummary(**counts)
 
-    @staticmethod
     def _upsert(
-        db: sqlite3.Connection,
+        self,
+        pipe: _Pipe,
         table: str,
         objs: Sequence[Any],
-        stored: dict[str, str],
         counts: dict[str, dict[str, int]],
         sql: str,
         row: Any,
+        after: Callable[[list[Any]], tuple[str, list[tuple[Any, ...]]]] | None = None,
     ) -> None:
-        rows = []
+        """Write the records that differ from what is stored, a slice at a time, so SQLite
+        inserts one slice while the next is turned into rows; ``after`` gives the rows of a
+        dependent table (rewritten in full for every changed record)."""
         for key in ("created", "updated", "unchanged"):
             counts[key].setdefault(table, 0)
-        for obj in objs:
-            body = canonical_json(obj)
-            before = stored.get(obj.id)
-            if before == body:
-                counts["unchanged"][table] += 1
-                continue
-            counts["created" if before is None else "updated"][table] += 1
-            rows.append(row(obj, body))
-        db.executemany(sql, rows)
+        stored = pipe.call(self._existing, table, [o.id for o in objs])
+        for start in range(0, len(objs), _SLICE):
+            rows = []
+            written = []
+            rewritten = []
+            for obj in objs[start : start + _SLICE]:
+                body = canonical_json(obj)
+                before = stored.get(obj.id)
+                if before == body:
+                    counts["unchanged"][table] += 1
+                    continue
+                counts["created" if before is None else "updated"][table] += 1
+                rows.append(row(obj, body))
+                written.append(obj)
+                if before is not None:
+                    rewritten.append(obj.id)
+            pipe.executemany(sql, rows)
+            if after is not None:
+                for chunk in _chunks(rewritten):
+                    marks = ",".join("?" * len(chunk))
+                    pipe.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
+                pipe.executemany(*after(written))
 
     # ------------------------------------------------------------------ lookups
     def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
-        out: dict[str, M] = {}
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
-                ).fetchall()
-                out.update((i, model.model_validate_json(body)) for i, body in rows)
+            return self._read(table, model, ids)
+
+    def _read(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
+        """Records by id, for a caller that holds the lock (or the write pipe)."""
+        out: dict[str, M] = {}
+        for chunk in _chunks(dict.fromkeys(ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
+            ).fetchall()
+            out.update((i, model.model_validate_json(body)) for i, body in rows)
         return out
 
     def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
@@ -518,6 +561,50 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class _Pipe:
+    """Runs a write transaction's statements, in order, on a second thread.
+
+    Why: SQLite releases the GIL while it works, so the records of the next slice are turned
+    into rows (canonical JSON, filter facts) while the previous slice is inserted. Only
+    this thread touches the connection while the pipe is open; leaving it waits for every
+    statement and raises the first error, so the transaction commits or rolls back whole.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkit-sqlite")
+        self._pending: list[Future[Any]] = []
+
+    def __enter__(self) -> _Pipe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+        for job in self._pending:
+            error = job.exception()
+            if error is not None and exc[0] is None:
+                raise error
+
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        for job in self._pending:  # fail fast: no point preparing rows after a refusal
+            if job.done() and job.exception() is not None:
+                raise job.exception()  # type: ignore[misc]
+        job = self._pool.submit(fn, *args)
+        self._pending.append(job)
+        return job
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        self._submit(self._db.execute, sql, params)
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self._submit(self._db.executemany, sql, rows)
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` after every statement queued so far and return its result (reads)."""
+        return self._submit(fn, *args).result()
 
 
 def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:

@@ -142,3 +142,67 @@ def test_index_snapshot_is_reused_and_never_stale(tmp_path: Path) -> None:
         return next(i.path.strength for i in result.items if i.entity.id == "logink")
 
     assert logink(after) < logink(before)  # only the 2019 agreement is left in 2020
+
+
+def _indexes(path: Path) -> set[str]:
+    db = sqlite3.connect(path)
+    try:
+        return {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    finally:
+        db.close()
+
+
+def test_a_refusal_in_a_later_slice_rolls_back_the_earlier_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slices are inserted while the next is prepared; one refused slice undoes them all."""
+    from graphkit.model import Entity, Evidence, Relationship, Source
+
+    monkeypatch.setattr("graphkit.store.embedded._SLICE", 2)
+    store = EmbeddedStore(tmp_path / "g.db")
+    ev = (Evidence(source="doc", excerpt="x"),)
+    rels = [
+        Relationship(id=f"r{i}", type="OWNS", source="a", target="b", evidence=ev) for i in range(7)
+    ]
+    rels.append(Relationship(id="r9", type="OWNS", source="a", target="nobody", evidence=ev))
+    batch = Batch(
+        sources=(Source(id="doc", title="Doc"),),
+        entities=(
+            Entity(id="a", kind="Company", name="A"),
+            Entity(id="b", kind="Company", name="B"),
+        ),
+        relationships=tuple(rels),
+    )
+    with pytest.raises(InvalidData, match="store refused"):
+        store.write(batch)
+    assert store.stats().model_dump() == {
+        "backend": "embedded",
+        "entities": 0,
+        "relationships": 0,
+        "sources": 0,
+    }
+    ok = store.write(batch.model_copy(update={"relationships": tuple(rels[:-1])}))
+    assert ok.created == {"sources": 1, "entities": 2, "relationships": 7}
+    store.close()
+
+
+def test_bulk_load_builds_lookup_indexes_at_the_end(tmp_path: Path) -> None:
+    plain, bulk = tmp_path / "plain.db", tmp_path / "bulk.db"
+    QueryEngine(EmbeddedStore(plain)).ingest_stream(read_curated(SEED), batch_size=40)
+    store = EmbeddedStore(bulk)
+    all_indexes = _indexes(bulk)
+    engine = QueryEngine(store)
+    seen: list[set[str]] = []
+    summary = engine.ingest_stream(
+        read_curated(SEED), batch_size=40, on_batch=lambda _: seen.append(_indexes(bulk))
+    )
+    assert summary.created == {"sources": 5, "entities": 87, "relationships": 119}
+    assert all("relationships_source" not in s for s in seen)  # deferred while loading
+    assert _indexes(bulk) == all_indexes == _indexes(plain)
+    assert _dump(bulk) == _dump(plain)
+    # A store that already holds relationships keeps its indexes up to date while loading.
+    engine.ingest_stream(
+        read_curated(SEED), batch_size=40, on_batch=lambda _: seen.append(_indexes(bulk))
+    )
+    assert seen[-1] == all_indexes
+    store.close()
