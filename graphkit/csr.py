@@ -30,7 +30,6 @@ from graphkit.kernels import (
     ARC_WEIGHT,
     KEY,
     LABEL,
-    RANK,
     STRENGTH,
     collect,
     expand_layer,
@@ -354,13 +353,16 @@ class ArcIndex:
         sc = self._scratch
         sc.ensure(n)
         sc.fstate[root, STRENGTH] = 1.0
-        sc.state[root, KEY], sc.state[root, LABEL], sc.state[root, RANK] = STRENGTH_SCALE, 0, 0
+        sc.state[root, KEY], sc.state[root, LABEL] = STRENGTH_SCALE, 0
         sc.key[root] = STRENGTH_SCALE
         labelled: list[IntArray] = [np.array([root], dtype=np.int64)]
         parents: list[IntArray] = [np.array([-1])]
         rels: list[IntArray] = [np.array([-1])]
         n_labels = 1
         frontier = labelled[0]
+        rank = np.zeros(1, dtype=np.int64)
+        label_by_rank = np.zeros(1, dtype=np.int64)
+        strength_by_rank = np.ones(1, dtype=np.float64)
         try:
             for depth in range(max_depth):
                 if deadline is not None and time.monotonic() > deadline:
@@ -369,9 +371,10 @@ class ArcIndex:
                         "the query (smaller max_depth, fewer types, a higher min_strength).",
                         bound="time",
                     )
-                frontier, parent, r = expand_layer(
-                    ptr, arcs, farcs, arc_ok, n_rels, frontier, min_strength, STRENGTH_SCALE,
-                    depth, n_labels, sc.state, sc.fstate, sc.key, sc.mark,
+                frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
+                    ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
+                    strength_by_rank, min_strength, STRENGTH_SCALE, depth, n_labels,
+                    sc.state, sc.fstate, sc.key, sc.mark,
                 )  # fmt: skip
                 if len(frontier) == 0:
                     break

@@ -15,7 +15,8 @@ import numpy as np
 from numba import njit
 
 #: Columns of the per-node state rows (int64; STRENGTH is read through a float64 view).
-STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_PARENT, LABEL, RANK, HOPS = range(8)
+#: CAND_ARC is the arc row of a head's best candidate; SPARE pads a row to one cache line.
+STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_ARC, LABEL, SPARE, HOPS = range(8)
 STATE_COLUMNS = 8
 #: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
 ARC_OTHER, ARC_REL, ARC_WEIGHT = range(3)
@@ -38,6 +39,9 @@ def expand_layer(
     arc_ok: Any,
     n_rels: int,
     frontier: Any,
+    frontier_rank: Any,
+    label_by_rank: Any,
+    strength_by_rank: Any,
     min_strength: float,
     scale: float,
     depth: int,
@@ -46,25 +50,28 @@ def expand_layer(
     fstate: Any,
     key: Any,
     mark: Any,
-) -> tuple[Any, Any, Any]:
+) -> tuple[Any, Any, Any, Any, Any, Any]:
     """One layer of the search: the winning arc per improved head, applied to the labels.
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
-    than every other candidate, then when its parent path ranks first (the RANK column, set
-    for the frontier), then when its relationship number is smaller. ``key`` repeats the KEY
+    than every other candidate, then when its parent path ranks first (``frontier_rank``,
+    aligned with ``frontier``), then when its relationship number is smaller. The frontier's
+    labels and strengths are read by rank from compact arrays, never from node rows: on a
+    giant layer those rows are scattered over the whole table. ``key`` repeats the KEY
     column compactly (the test every arc makes reads it); ``mark`` is zeros and is left
-    that way; node rows get their new labels and ranks.
+    that way; node rows get their new labels.
 
-    Returns the new frontier (ascending node numbers) with each one's parent label and
-    relationship number.
+    Returns the new frontier (ascending node numbers) with each one's parent label,
+    relationship number and rank, and the new labels and strengths by rank.
     """
     n = state.shape[0]
     touched = np.empty(64, np.int64)
     t = 0
     for i in range(frontier.shape[0]):
         node = frontier[i]
-        here = fstate[node, STRENGTH]
-        parent_order = state[node, RANK] * n_rels
+        rank = frontier_rank[i]
+        here = strength_by_rank[rank]
+        parent_order = rank * n_rels
         for p in range(ptr[node], ptr[node + 1]):
             if not arc_ok[p]:
                 continue
@@ -90,7 +97,7 @@ def expand_layer(
                 continue
             state[head, CAND_KEY] = k
             state[head, CAND_ORDER] = order
-            state[head, CAND_PARENT] = node
+            state[head, CAND_ARC] = p
     # New frontier in ascending node order (a scan of the marks when it is large).
     heads = np.empty(t, np.int64)
     if t * 16 > n:
@@ -105,15 +112,14 @@ def expand_layer(
     rels = np.empty(t, np.int64)
     parent_rank = np.empty(t, np.int64)
     new_s = np.empty(t, np.float64)
-    for w in range(t):  # read every parent before any label changes (parents can be heads)
-        head = heads[w]
-        parent = state[head, CAND_PARENT]
-        parent_rank[w] = state[head, CAND_ORDER] // n_rels
-        rels[w] = state[head, CAND_ORDER] % n_rels
-        parents[w] = state[parent, LABEL]
-        new_s[w] = fstate[parent, STRENGTH] * _weight_of(arcs, farcs, ptr, parent, rels[w])
     for w in range(t):
         head = heads[w]
+        order = state[head, CAND_ORDER]
+        rank = order // n_rels
+        parent_rank[w] = rank
+        rels[w] = order % n_rels
+        parents[w] = label_by_rank[rank]
+        new_s[w] = strength_by_rank[rank] * farcs[state[head, CAND_ARC], ARC_WEIGHT]
         fstate[head, STRENGTH] = new_s[w]
         state[head, KEY] = state[head, CAND_KEY]
         key[head] = state[head, CAND_KEY]
@@ -151,22 +157,15 @@ def expand_layer(
                     y -= 1
                 ordered[y + 1] = v
         start = stop
+    rank_of = np.empty(t, np.int64)
+    labels_out = np.empty(t, np.int64)
+    strengths_out = np.empty(t, np.float64)
     for x in range(t):
-        state[heads[ordered[x]], RANK] = x
-    return heads, parents, rels
-
-
-@njit(cache=True, nogil=True)
-def _weight_of(arcs: Any, farcs: Any, ptr: Any, node: int, rel: int) -> float:
-    """Weight of ``node``'s arc along relationship ``rel`` (rows are in relationship order)."""
-    lo, hi = ptr[node], ptr[node + 1]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if arcs[mid, ARC_REL] < rel:
-            lo = mid + 1
-        else:
-            hi = mid
-    return float(farcs[lo, ARC_WEIGHT])
+        w = ordered[x]
+        rank_of[w] = x
+        labels_out[x] = first_label + w
+        strengths_out[x] = new_s[w]
+    return heads, parents, rels, rank_of, labels_out, strengths_out
 
 
 @njit(cache=True, nogil=True)
