@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
 from graphkit.model import Batch, Entity, Evidence, Relationship, Source
 from graphkit.schema import Confidence, EntityKind, RelType
 
@@ -158,11 +160,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    with args.out.open("w", encoding="utf-8") as handle:
+    expected = int(args.entities * 4)  # ~1 entity + ~3 relationships per entity
+    with (
+        args.out.open("w", encoding="utf-8") as handle,
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+        ) as progress,
+    ):
+        task = progress.add_task("records", total=expected)
         for batch in generate(Shape(entities=args.entities, seed=args.seed)):
             for section in ("sources", "entities", "relationships"):
                 for obj in getattr(batch, section):
                     handle.write(json.dumps({section: obj.model_dump(mode="json")}) + "\n")
+            progress.advance(task, len(batch.entities) + len(batch.relationships))
 
 
 if __name__ == "__main__":

@@ -181,6 +181,14 @@ def _answer(eng: QueryEngine, anchor: str, inbound: bool, today: date) -> int:
 ROW_BUDGET = 20.0
 
 
+_BEGAN = time.perf_counter()
+
+
+def _say(step: str) -> None:
+    """Where a long run is (stderr, so the table on stdout stays clean)."""
+    print(f"[{time.perf_counter() - _BEGAN:7.1f} s] {step}", file=sys.stderr, flush=True)
+
+
 def _time(fns: list[Callable[[], Any]], repeat: int, budget: float = ROW_BUDGET) -> list[float]:
     """Milliseconds per call: each function warmed up once, then timed ``repeat`` times,
     stopping early (but never before one sample) once ``budget`` seconds are spent; a first
@@ -250,6 +258,7 @@ def run(
     }
     embedded = EmbeddedStore(work / "bench.db")
     stakes: list[Stake] = []
+    _say(f"ingest into the embedded store ({entities:,} entities)")
     report["ingest"]["embedded"] = _ingest(embedded, shape, stakes)
     report["graph"]["relationships"] = report["ingest"]["embedded"]["relationships"]
     engines: dict[str, QueryEngine] = {"ours": QueryEngine(embedded, Settings(time_budget=600))}
@@ -258,8 +267,10 @@ def run(
 
         neo = Neo4jStore(Settings(backend="neo4j", neo4j_uri=neo4j_uri))
         neo.wipe()
+        _say("ingest into Neo4j")
         report["ingest"]["neo4j"] = _ingest(neo, shape)
         engines["neo4j"] = QueryEngine(neo, Settings(time_budget=600))
+    _say("networkx graph")
     graph = _networkx(embedded, today)
     reverse = graph.reverse(copy=False)
     stores: dict[str, GraphStore] = {"ours": embedded}
@@ -269,6 +280,7 @@ def run(
     hubs = [f"e{i}" for i in range(min(entities, 40))]  # early firms are the big holders
     sample = hubs + rng.sample([f"e{i}" for i in range(entities)], min(entities, 160))
     for query, inbound, nx_graph in (("reach", True, reverse), ("exposure", False, graph)):
+        _say(f"{'reach' if inbound else 'exposure'}: strata and timings")
         strata = _strata(embedded, inbound, sample, today, per)
         report["reach" if inbound else "exposure"] = {}
         for name, targets in strata.items():
@@ -300,6 +312,7 @@ def run(
         sources = sorted(n for n, d in near.items() if d >= 2)  # within our depth bound
         if sources:
             pairs.append((rng.choice(sources), t))
+    _say("paths k=5")
     prow: dict[str, Any] = {"pairs": len(pairs)}
     for engine_name, eng in engines.items():
         prow[engine_name] = _summary(
@@ -333,9 +346,11 @@ def run(
         for s, t in pairs
     ]
     report["paths"]["k5"] = prow
+    _say("integrated ownership")
     report["ownership"] = _ownership(stakes, [f"e{i}" for i in range(shape.states)])
     any_target = next((t for ts in strata.values() for t in ts), "e0")
     embedded.close()
+    _say("cold start")
     report["cold_start"] = _cold_start(work / "bench.db", any_target)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.generate import Shape, generate
 from bench.run import run
+from tests.backends import neo4j_settings
 
 
 def test_generator_is_deterministic_and_shaped_like_ownership() -> None:
@@ -31,3 +34,16 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert set(data["exposure"]) == {"small", "medium", "giant"}
     assert data["ownership"]["firms"] > 100 and data["ownership"]["holders"] == 5
     assert data["cold_start"]["seconds"] > 0
+
+
+@pytest.mark.neo4j
+def test_benchmark_runs_side_by_side_with_neo4j(tmp_path: Path) -> None:
+    """The three-way run (ours, networkx, Neo4j) on the test server (wiped, like every
+    conformance test)."""
+    uri = neo4j_settings().neo4j_uri
+    report = run(300, uri, tmp_path, repeat=1, per=1)
+    ingest = report["ingest"]["neo4j"]
+    assert ingest["relationships"] == report["ingest"]["embedded"]["relationships"] > 0
+    timed = [row for q in ("reach", "exposure") for row in report[q].values() if row["targets"]]
+    assert timed and all(row["neo4j"]["n"] >= 1 for row in timed)
+    assert "Neo4j" in (tmp_path / "bench.md").read_text(encoding="utf-8")
