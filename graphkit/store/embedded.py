@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,11 +76,8 @@ _LOOKUP_INDEXES = {
 _DDL += "".join(f"CREATE INDEX IF NOT EXISTS {n} {on};\n" for n, on in _LOOKUP_INDEXES.items())
 
 _CHUNK = 500
-#: Records turned into rows while SQLite writes the previous slice.
-_SLICE = 5_000
 _FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -176,10 +173,10 @@ class EmbeddedStore(GraphStore):
     def write(self, batch: Batch) -> IngestSummary:
         counts: dict[str, dict[str, int]] = {"created": {}, "updated": {}, "unchanged": {}}
         try:
-            with self._transaction() as db, _Pipe(db) as pipe:
+            with self._transaction() as db:
                 sources = {s.id: s for s in batch.sources}
                 self._upsert(
-                    pipe,
+                    db,
                     "sources",
                     batch.sources,
                     counts,
@@ -188,7 +185,7 @@ class EmbeddedStore(GraphStore):
                     lambda s, body: (s.id, body),
                 )
                 self._upsert(
-                    pipe,
+                    db,
                     "entities",
                     batch.entities,
                     counts,
@@ -201,17 +198,17 @@ class EmbeddedStore(GraphStore):
                 ent_ids = [e.id for e in batch.entities]
                 for chunk in _chunks(ent_ids):
                     marks = ",".join("?" * len(chunk))
-                    pipe.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
-                pipe.executemany(
+                    db.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
+                db.executemany(
                     "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
                     [(k, e.id) for e in batch.entities for k in identifier_keys(e)],
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 missing = sorted(set(cited) - set(sources))
-                all_sources = sources | pipe.call(self._read, "sources", Source, missing)
+                all_sources = sources | self._read("sources", Source, missing)
                 rels = batch.relationships
                 self._upsert(
-                    pipe,
+                    db,
                     "relationships",
                     rels,
                     counts,
@@ -230,7 +227,7 @@ class EmbeddedStore(GraphStore):
                     ),
                 )
                 if any(counts["created"].values()) or any(counts["updated"].values()):
-                    pipe.call(self._bump, db)
+                    self._bump(db)
         except sqlite3.IntegrityError as exc:
             raise InvalidData(
                 [
@@ -246,7 +243,7 @@ class EmbeddedStore(GraphStore):
 
     def _upsert(
         self,
-        pipe: _Pipe,
+        db: sqlite3.Connection,
         table: str,
         objs: Sequence[Any],
         counts: dict[str, dict[str, int]],
@@ -254,33 +251,32 @@ class EmbeddedStore(GraphStore):
         row: Any,
         after: Callable[[list[Any]], tuple[str, list[tuple[Any, ...]]]] | None = None,
     ) -> None:
-        """Write the records that differ from what is stored, a slice at a time, so SQLite
-        inserts one slice while the next is turned into rows; ``after`` gives the rows of a
-        dependent table (rewritten in full for every changed record)."""
+        """Write the records that differ from what is stored, rows sorted by id (so B-tree
+        inserts land near each other); ``after`` gives the rows of a dependent table,
+        rewritten in full for every changed record."""
         for key in ("created", "updated", "unchanged"):
             counts[key].setdefault(table, 0)
-        stored = pipe.call(self._existing, table, [o.id for o in objs])
-        for start in range(0, len(objs), _SLICE):
-            rows = []
-            written = []
-            rewritten = []
-            for obj in objs[start : start + _SLICE]:
-                body = canonical_json(obj)
-                before = stored.get(obj.id)
-                if before == body:
-                    counts["unchanged"][table] += 1
-                    continue
-                counts["created" if before is None else "updated"][table] += 1
-                rows.append(row(obj, body))
-                written.append(obj)
-                if before is not None:
-                    rewritten.append(obj.id)
-            pipe.executemany(sql, rows)
-            if after is not None:
-                for chunk in _chunks(rewritten):
-                    marks = ",".join("?" * len(chunk))
-                    pipe.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
-                pipe.executemany(*after(written))
+        stored = self._existing(table, [o.id for o in objs])
+        rows = []
+        written = []
+        rewritten = []
+        for obj in sorted(objs, key=attrgetter("id")):
+            body = canonical_json(obj)
+            before = stored.get(obj.id)
+            if before == body:
+                counts["unchanged"][table] += 1
+                continue
+            counts["created" if before is None else "updated"][table] += 1
+            rows.append(row(obj, body))
+            written.append(obj)
+            if before is not None:
+                rewritten.append(obj.id)
+        db.executemany(sql, rows)
+        if after is not None:
+            for chunk in _chunks(rewritten):
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
+            db.executemany(*after(written))
 
     # ------------------------------------------------------------------ lookups
     def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
@@ -288,7 +284,7 @@ class EmbeddedStore(GraphStore):
             return self._read(table, model, ids)
 
     def _read(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
-        """Records by id, for a caller that holds the lock (or the write pipe)."""
+        """Records by id, for a caller that holds the lock."""
         out: dict[str, M] = {}
         for chunk in _chunks(dict.fromkeys(ids)):
             marks = ",".join("?" * len(chunk))
@@ -561,50 +557,6 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-class _Pipe:
-    """Runs a write transaction's statements, in order, on a second thread.
-
-    Why: SQLite releases the GIL while it works, so the records of the next slice are turned
-    into rows (canonical JSON, filter facts) while the previous slice is inserted. Only
-    this thread touches the connection while the pipe is open; leaving it waits for every
-    statement and raises the first error, so the transaction commits or rolls back whole.
-    """
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkit-sqlite")
-        self._pending: list[Future[Any]] = []
-
-    def __enter__(self) -> _Pipe:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True)
-        for job in self._pending:
-            error = job.exception()
-            if error is not None and exc[0] is None:
-                raise error
-
-    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        for job in self._pending:  # fail fast: no point preparing rows after a refusal
-            if job.done() and job.exception() is not None:
-                raise job.exception()  # type: ignore[misc]
-        job = self._pool.submit(fn, *args)
-        self._pending.append(job)
-        return job
-
-    def execute(self, sql: str, params: Sequence[Any]) -> None:
-        self._submit(self._db.execute, sql, params)
-
-    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            self._submit(self._db.executemany, sql, rows)
-
-    def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn`` after every statement queued so far and return its result (reads)."""
-        return self._submit(fn, *args).result()
 
 
 def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:

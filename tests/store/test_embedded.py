@@ -152,13 +152,10 @@ def _indexes(path: Path) -> set[str]:
         db.close()
 
 
-def test_a_refusal_in_a_later_slice_rolls_back_the_earlier_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Slices are inserted while the next is prepared; one refused slice undoes them all."""
+def test_a_refusal_after_written_rows_rolls_back_every_table(tmp_path: Path) -> None:
+    """Sources, entities and seven relationships are in before the eighth is refused."""
     from graphkit.model import Entity, Evidence, Relationship, Source
 
-    monkeypatch.setattr("graphkit.store.embedded._SLICE", 2)
     store = EmbeddedStore(tmp_path / "g.db")
     ev = (Evidence(source="doc", excerpt="x"),)
     rels = [
