@@ -28,13 +28,11 @@ from graphkit.kernels import (
     ARC_OTHER,
     ARC_REL,
     ARC_WEIGHT,
-    KEY,
-    LABEL,
-    STRENGTH,
     collect,
     expand_layer,
     new_state,
     reset,
+    search_layers,
     trace,
 )
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
@@ -61,6 +59,9 @@ _REVERSE = np.array(
 NO_LOWER = np.iinfo(np.int32).min
 NO_UPPER = np.iinfo(np.int32).max
 _MASK_CACHE = 8
+#: Labels a search may find in one compiled call before it goes on layer by layer, checking
+#: its deadline between layers (a layer of this size takes a few milliseconds).
+COMPILED_LABELS = 20_000
 
 
 def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
@@ -345,6 +346,7 @@ class ArcIndex:
         next layer. Labels are never overwritten, so a path is rebuilt exactly as found.
         """
         deadline = None if time_budget is None else time.monotonic() + time_budget
+        _check(deadline, time_budget)  # the compiled first layers are bounded by label count
         ptr, arcs = (self.in_ptr, self.in_arcs) if inbound else (self.out_ptr, self.out_arcs)
         farcs = arcs.view(np.float64)
         arc_ok = self.arc_mask(filters, inbound)
@@ -352,28 +354,22 @@ class ArcIndex:
         root = self.node_number[anchor]
         sc = self._scratch
         sc.ensure(n)
-        sc.fstate[root, STRENGTH] = 1.0
-        sc.state[root, KEY], sc.state[root, LABEL] = STRENGTH_SCALE, 0
-        sc.key[root] = STRENGTH_SCALE
-        labelled: list[IntArray] = [np.array([root], dtype=np.int64)]
-        parents: list[IntArray] = [np.array([-1])]
-        rels: list[IntArray] = [np.array([-1])]
-        n_labels = 1
-        frontier = labelled[0]
-        rank = np.zeros(1, dtype=np.int64)
-        label_by_rank = np.zeros(1, dtype=np.int64)
-        strength_by_rank = np.ones(1, dtype=np.float64)
+        depth, first, first_parents, first_rels, frontier, rank, label_by_rank, strength_by_rank = (
+            search_layers(
+                ptr, arcs, farcs, arc_ok, n_rels, root, max_depth, min_strength,
+                STRENGTH_SCALE, COMPILED_LABELS, sc.state, sc.fstate, sc.key, sc.mark,
+            )
+        )  # fmt: skip
+        labelled: list[IntArray] = [first]
+        parents: list[IntArray] = [first_parents]
+        rels: list[IntArray] = [first_rels]
+        n_labels = len(first)
         try:
-            for depth in range(max_depth):
-                if deadline is not None and time.monotonic() > deadline:
-                    raise BoundExceeded(
-                        f"traversal ran past its time budget of {time_budget:g} s; narrow "
-                        "the query (smaller max_depth, fewer types, a higher min_strength).",
-                        bound="time",
-                    )
+            for d in range(depth, max_depth):  # a large search: one layer at a time
+                _check(deadline, time_budget)
                 frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
                     ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
-                    strength_by_rank, min_strength, STRENGTH_SCALE, depth, n_labels,
+                    strength_by_rank, min_strength, STRENGTH_SCALE, d, n_labels,
                     sc.state, sc.fstate, sc.key, sc.mark,
                 )  # fmt: skip
                 if len(frontier) == 0:
@@ -390,6 +386,15 @@ class ArcIndex:
         )
         return Reached(
             self, nodes, strength, key, hops, label, np.concatenate(parents), np.concatenate(rels)
+        )
+
+
+def _check(deadline: float | None, time_budget: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise BoundExceeded(
+            f"traversal ran past its time budget of {time_budget:g} s; narrow "
+            "the query (smaller max_depth, fewer types, a higher min_strength).",
+            bound="time",
         )
 
 

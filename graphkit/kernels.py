@@ -169,6 +169,86 @@ def expand_layer(
 
 
 @njit(cache=True, nogil=True)
+def _grow(a: Any, need: int) -> Any:
+    if need <= a.shape[0]:
+        return a
+    out = np.empty(max(need, 2 * a.shape[0]), a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+@njit(cache=True, nogil=True)
+def search_layers(
+    ptr: Any,
+    arcs: Any,
+    farcs: Any,
+    arc_ok: Any,
+    n_rels: int,
+    root: int,
+    max_depth: int,
+    min_strength: float,
+    scale: float,
+    label_budget: int,
+    state: Any,
+    fstate: Any,
+    key: Any,
+    mark: Any,
+) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
+    """The first layers of a search from ``root`` in one compiled call, while fewer than
+    ``label_budget`` labels are found.
+
+    Why: most answers are small, and one call per layer (plus the bookkeeping between
+    them) cost more than the layers themselves. A search that grows past the budget
+    returns where it stopped, and the caller goes on layer by layer, checking its deadline.
+
+    Returns the next depth, every label's node, parent label and relationship so far, and
+    the frontier with its ranks and its labels and strengths by rank.
+    """
+    fstate[root, STRENGTH] = 1.0
+    state[root, KEY] = np.int64(scale)
+    state[root, LABEL] = 0
+    key[root] = np.int64(scale)
+    labelled = np.empty(16, np.int64)
+    parents = np.empty(16, np.int64)
+    rels = np.empty(16, np.int64)
+    labelled[0], parents[0], rels[0] = root, -1, -1
+    n_labels = 1
+    frontier = labelled[:1].copy()
+    rank = np.zeros(1, np.int64)
+    label_by_rank = np.zeros(1, np.int64)
+    strength_by_rank = np.ones(1, np.float64)
+    depth = 0
+    while depth < max_depth and n_labels < label_budget:
+        frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
+            ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
+            strength_by_rank, min_strength, scale, depth, n_labels, state, fstate,
+            key, mark,
+        )  # fmt: skip
+        depth += 1
+        t = frontier.shape[0]
+        if t == 0:
+            depth = max_depth
+            break
+        labelled = _grow(labelled, n_labels + t)
+        parents = _grow(parents, n_labels + t)
+        rels = _grow(rels, n_labels + t)
+        labelled[n_labels : n_labels + t] = frontier
+        parents[n_labels : n_labels + t] = parent
+        rels[n_labels : n_labels + t] = r
+        n_labels += t
+    return (
+        depth,
+        labelled[:n_labels],
+        parents[:n_labels],
+        rels[:n_labels],
+        frontier,
+        rank,
+        label_by_rank,
+        strength_by_rank,
+    )
+
+
+@njit(cache=True, nogil=True)
 def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any, Any, Any, Any]:
     """Each reached node's final label as compact arrays, and the touched rows reset.
 
