@@ -15,8 +15,9 @@ import numpy as np
 from numba import njit
 
 #: Columns of the per-node state rows (int64; STRENGTH is read through a float64 view).
-#: CAND_ARC is the arc row of a head's best candidate; SPARE pads a row to one cache line.
-STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_ARC, LABEL, SPARE, HOPS = range(8)
+#: CAND_STRENGTH (float64 view) is the strength of a head's best candidate; SPARE pads a row
+#: to one cache line.
+STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_STRENGTH, LABEL, SPARE, HOPS = range(8)
 STATE_COLUMNS = 8
 #: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
 ARC_OTHER, ARC_REL, ARC_WEIGHT = range(3)
@@ -97,7 +98,7 @@ def expand_layer(
                 continue
             state[head, CAND_KEY] = k
             state[head, CAND_ORDER] = order
-            state[head, CAND_ARC] = p
+            fstate[head, CAND_STRENGTH] = s
     # New frontier in ascending node order (a scan of the marks when it is large).
     heads = np.empty(t, np.int64)
     if t * 16 > n:
@@ -119,7 +120,7 @@ def expand_layer(
         parent_rank[w] = rank
         rels[w] = order % n_rels
         parents[w] = label_by_rank[rank]
-        new_s[w] = strength_by_rank[rank] * farcs[state[head, CAND_ARC], ARC_WEIGHT]
+        new_s[w] = fstate[head, CAND_STRENGTH]  # the parent's strength times the arc's
         fstate[head, STRENGTH] = new_s[w]
         state[head, KEY] = state[head, CAND_KEY]
         key[head] = state[head, CAND_KEY]
@@ -252,29 +253,34 @@ def search_layers(
 def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any, Any, Any, Any]:
     """Each reached node's final label as compact arrays, and the touched rows reset.
 
-    ``labelled`` lists the node of every label in label order (label 0 is the anchor).
+    ``labelled`` lists the node of every label in label order (label 0 is the anchor). One
+    pass from the last label back: a node's final label is the first of its labels met, and
+    resetting its row right then makes its earlier labels fail the same test.
     """
-    m = 0
-    for p in range(1, labelled.shape[0]):
-        if state[labelled[p], LABEL] == p:
-            m += 1
+    m = labelled.shape[0]
     nodes = np.empty(m, np.int64)
     s = np.empty(m, np.float64)
     k = np.empty(m, np.int64)
     h = np.empty(m, np.int16)
     lab = np.empty(m, np.int64)
-    m = 0
-    for p in range(1, labelled.shape[0]):
+    w = m
+    for p in range(m - 1, 0, -1):
         node = labelled[p]
         if state[node, LABEL] == p:
-            nodes[m] = node
-            s[m] = fstate[node, STRENGTH]
-            k[m] = state[node, KEY]
-            h[m] = state[node, HOPS]
-            lab[m] = p
-            m += 1
-    reset(labelled, state, key)
-    return nodes, s, k, h, lab
+            w -= 1
+            nodes[w] = node
+            s[w] = fstate[node, STRENGTH]
+            k[w] = state[node, KEY]
+            h[w] = state[node, HOPS]
+            lab[w] = p
+            key[node] = -1
+            state[node, STRENGTH] = 0
+            state[node, KEY] = -1
+            state[node, LABEL] = -1
+            state[node, HOPS] = 0
+    if m:
+        reset(labelled[:1], state, key)
+    return nodes[w:], s[w:], k[w:], h[w:], lab[w:]
 
 
 @njit(cache=True, nogil=True)
