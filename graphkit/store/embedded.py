@@ -121,6 +121,7 @@ class EmbeddedStore(GraphStore):
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
         self._lock = threading.RLock()
         self._index: ArcIndex | None = None
+        self._closed = False
 
     # ------------------------------------------------------------------ writes
     @contextmanager
@@ -165,7 +166,7 @@ class EmbeddedStore(GraphStore):
         try:
             yield
         finally:
-            if deferred:
+            if deferred and not self._closed:  # a closed store rebuilds them on reopen
                 with self._lock:
                     for name, ddl in _LOOKUP_INDEXES.items():
                         self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} {ddl}")
@@ -557,6 +558,7 @@ class EmbeddedStore(GraphStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._closed = True
 
 
 def _rel_row(rel: Relationship, body: str, sources: dict[str, Source]) -> tuple[Any, ...]:

@@ -203,3 +203,18 @@ def test_bulk_load_builds_lookup_indexes_at_the_end(tmp_path: Path) -> None:
     )
     assert seen[-1] == all_indexes
     store.close()
+
+
+def test_a_bulk_load_cut_short_gets_its_indexes_back_on_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    store = EmbeddedStore(path)
+    expected = _indexes(path)
+    load = store.bulk()
+    load.__enter__()  # the process dies inside the load: the context is never left
+    QueryEngine(store).ingest(read_curated(SEED))
+    store.close()
+    assert "relationships_target" not in _indexes(path)
+    again = EmbeddedStore(path)
+    assert _indexes(path) == expected
+    assert again.relationship_count("logink") > 0
+    again.close()
