@@ -4,7 +4,8 @@ Why: a giant answer (most of a million-node graph) has to be found, ranked and p
 tens of milliseconds, which a walk over Python dicts cannot do. The search is the same
 layered Bellman–Ford as :func:`graphkit.traversal.best_paths_layered`, with the same total
 order (strongest, then fewest hops, then the smallest relationship-id sequence from the
-anchor outward), one numpy pass per layer; answers are identical by construction and by test.
+anchor outward), one compiled pass per layer (:mod:`graphkit.kernels`); answers are
+identical by construction and by test.
 
 Nodes and relationships are numbered in id order, so "smaller id" is "smaller number".
 """
@@ -28,8 +29,10 @@ from graphkit.kernels import (
     ARC_OTHER,
     ARC_REL,
     ARC_WEIGHT,
+    KEY,
+    LABEL,
+    STRENGTH,
     collect,
-    expand_layer,
     new_state,
     reset,
     search_layers,
@@ -59,9 +62,13 @@ _REVERSE = np.array(
 NO_LOWER = np.iinfo(np.int32).min
 NO_UPPER = np.iinfo(np.int32).max
 _MASK_CACHE = 8
-#: Labels a search may find in one compiled call before it goes on layer by layer, checking
-#: its deadline between layers (a layer of this size takes a few milliseconds).
+#: Labels a search may find in one compiled call before it returns to check its deadline (a
+#: layer of this size takes a few milliseconds).
 COMPILED_LABELS = 20_000
+#: The anchor's label row (read-only: the kernels never write their inputs).
+_NONE = np.array([-1], dtype=np.int64)
+_ZERO = np.zeros(1, dtype=np.int64)
+_ONE = np.ones(1, dtype=np.float64)
 
 
 def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
@@ -354,30 +361,28 @@ class ArcIndex:
         root = self.node_number[anchor]
         sc = self._scratch
         sc.ensure(n)
-        depth, first, first_parents, first_rels, frontier, rank, label_by_rank, strength_by_rank = (
-            search_layers(
-                ptr, arcs, farcs, arc_ok, n_rels, root, max_depth, min_strength,
-                STRENGTH_SCALE, COMPILED_LABELS, sc.state, sc.fstate, sc.key, sc.mark,
-            )
-        )  # fmt: skip
-        labelled: list[IntArray] = [first]
-        parents: list[IntArray] = [first_parents]
-        rels: list[IntArray] = [first_rels]
-        n_labels = len(first)
+        sc.fstate[root, STRENGTH] = 1.0
+        sc.state[root, KEY], sc.state[root, LABEL] = STRENGTH_SCALE, 0
+        sc.key[root] = STRENGTH_SCALE
+        labelled: list[IntArray] = [np.array([root], dtype=np.int64)]
+        parents: list[IntArray] = [_NONE]
+        rels: list[IntArray] = [_NONE]
+        n_labels, depth = 1, 0
+        frontier, rank, label_by_rank, strength_by_rank = labelled[0], _ZERO, _ZERO, _ONE
         try:
-            for d in range(depth, max_depth):  # a large search: one layer at a time
+            while depth < max_depth:  # a small search is one call; a large one, one per layer
                 _check(deadline, time_budget)
-                frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
-                    ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
-                    strength_by_rank, min_strength, STRENGTH_SCALE, d, n_labels,
-                    sc.state, sc.fstate, sc.key, sc.mark,
+                depth, found, parent, r, frontier, rank, label_by_rank, strength_by_rank = (
+                    search_layers(
+                        ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
+                        label_by_rank, strength_by_rank, n_labels, n_labels + COMPILED_LABELS,
+                        min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark,
+                    )
                 )  # fmt: skip
-                if len(frontier) == 0:
-                    break
-                labelled.append(frontier)
+                labelled.append(found)
                 parents.append(parent)
                 rels.append(r)
-                n_labels += len(frontier)
+                n_labels += len(found)
         except BaseException:
             reset(np.concatenate(labelled), sc.state, sc.key)
             raise

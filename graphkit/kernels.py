@@ -185,40 +185,35 @@ def search_layers(
     farcs: Any,
     arc_ok: Any,
     n_rels: int,
-    root: int,
+    depth: int,
     max_depth: int,
+    frontier: Any,
+    rank: Any,
+    label_by_rank: Any,
+    strength_by_rank: Any,
+    n_labels: int,
+    label_budget: int,
     min_strength: float,
     scale: float,
-    label_budget: int,
     state: Any,
     fstate: Any,
     key: Any,
     mark: Any,
 ) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
-    """The first layers of a search from ``root`` in one compiled call, while fewer than
-    ``label_budget`` labels are found.
+    """Layers from ``depth`` on, in one compiled call, until ``max_depth``, an empty frontier
+    or ``label_budget`` labels in all.
 
     Why: most answers are small, and one call per layer (plus the bookkeeping between
-    them) cost more than the layers themselves. A search that grows past the budget
-    returns where it stopped, and the caller goes on layer by layer, checking its deadline.
+    them) cost more than the layers themselves; a large search comes back after each big
+    layer so its caller can check the deadline.
 
-    Returns the next depth, every label's node, parent label and relationship so far, and
-    the frontier with its ranks and its labels and strengths by rank.
+    Returns the next depth (``max_depth`` when the search is over), the node, parent label
+    and relationship of every label found in this call, and the frontier to go on from.
     """
-    fstate[root, STRENGTH] = 1.0
-    state[root, KEY] = np.int64(scale)
-    state[root, LABEL] = 0
-    key[root] = np.int64(scale)
     labelled = np.empty(16, np.int64)
     parents = np.empty(16, np.int64)
     rels = np.empty(16, np.int64)
-    labelled[0], parents[0], rels[0] = root, -1, -1
-    n_labels = 1
-    frontier = labelled[:1].copy()
-    rank = np.zeros(1, np.int64)
-    label_by_rank = np.zeros(1, np.int64)
-    strength_by_rank = np.ones(1, np.float64)
-    depth = 0
+    found = 0
     while depth < max_depth and n_labels < label_budget:
         frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
             ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
@@ -230,18 +225,19 @@ def search_layers(
         if t == 0:
             depth = max_depth
             break
-        labelled = _grow(labelled, n_labels + t)
-        parents = _grow(parents, n_labels + t)
-        rels = _grow(rels, n_labels + t)
-        labelled[n_labels : n_labels + t] = frontier
-        parents[n_labels : n_labels + t] = parent
-        rels[n_labels : n_labels + t] = r
+        labelled = _grow(labelled, found + t)
+        parents = _grow(parents, found + t)
+        rels = _grow(rels, found + t)
+        labelled[found : found + t] = frontier
+        parents[found : found + t] = parent
+        rels[found : found + t] = r
+        found += t
         n_labels += t
     return (
         depth,
-        labelled[:n_labels],
-        parents[:n_labels],
-        rels[:n_labels],
+        labelled[:found],
+        parents[:found],
+        rels[:found],
         frontier,
         rank,
         label_by_rank,
