@@ -76,7 +76,7 @@ def _ownership(stakes: list[Stake], states: list[str]) -> dict[str, float]:
     seconds = time.perf_counter() - start
     return {
         "firms": len(matrix.ids),
-        "stakes": len(matrix.stakes),
+        "stakes": len(matrix.kept),
         "holders": len(states),
         "nonzero": int(rows.nnz),
         "seconds": seconds,

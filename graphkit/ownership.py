@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -48,8 +49,8 @@ class OwnershipMatrix:
     ids: list[str]
     index: dict[str, int]
     direct: sp.csc_matrix
-    #: The strongest stake per (owner, owned) pair, for paths and evidence.
-    stakes: dict[tuple[str, str], Stake]
+    #: The strongest stake of each (owner, owned) pair, in first-seen order.
+    kept: list[Stake] = field(repr=False)
     _factor: Any = field(default=None, repr=False)
 
     #: Entities whose recorded direct shares add up to more than 100% (non-strict builds).
@@ -65,17 +66,17 @@ class OwnershipMatrix:
                 they are listed in ``over_allocated`` and the arithmetic goes on).
         """
         listed = list(stakes)
-        owners = list(map(attrgetter("owner"), listed))
-        owned = list(map(attrgetter("owned"), listed))
-        for s in listed:
-            if s.owner == s.owned:
-                raise ValueError(f"self-ownership is not a stake: {s.rel_id}")
-        ids = sorted(set(owners).union(owned))
-        index = {e: i for i, e in enumerate(ids)}
+        # Entities are numbered as first met (one dict pass, no sort: at a million firms the
+        # sort and a second round of lookups cost more than the arithmetic).
+        index: dict[str, int] = {}
+        number = index.setdefault
+        rows = np.array([number(s.owner, len(index)) for s in listed], dtype=np.int64)
+        cols = np.array([number(s.owned, len(index)) for s in listed], dtype=np.int64)
+        ids = list(index)
         n = len(ids)
-        rows = np.fromiter(map(index.__getitem__, owners), np.int64, len(listed))
-        cols = np.fromiter(map(index.__getitem__, owned), np.int64, len(listed))
         share = np.fromiter(map(attrgetter("share"), listed), np.float64, len(listed))
+        for i in np.flatnonzero(rows == cols)[:1].tolist():
+            raise ValueError(f"self-ownership is not a stake: {listed[i].rel_id}")
         # One stake per (owner, owned) pair: the largest share, then the largest record id.
         # Arrays find the pairs at once; only the rare repeated pairs are settled in Python.
         pair = rows * max(n, 1) + cols
@@ -90,21 +91,26 @@ class OwnershipMatrix:
             keep[g] = max(tied, key=lambda i: (listed[i].share, listed[i].rel_id))
         keep = keep[np.argsort(seen)]  # pairs in first-seen order, as the stakes came
         kept = [listed[i] for i in keep.tolist()]
-        best = {(s.owner, s.owned): s for s in kept}
         direct = sp.csc_matrix((share[keep], (rows[keep], cols[keep])), shape=(n, n), dtype=float)
         totals = np.asarray(direct.sum(axis=0)).ravel()
         over = {
             ids[j]: float(totals[j])
             for j in np.flatnonzero(totals > 1.0 + OVER_ALLOCATION_TOLERANCE)
         }
-        into: dict[str, list[Stake]] = {}
-        for (_, t), s in best.items():
-            if t in over:
-                into.setdefault(t, []).append(s)
+        into: dict[str, list[Stake]] = {t: [] for t in over}
+        for s in kept if over else ():
+            if s.owned in into:
+                into[s.owned].append(s)
         problems = [OverAllocated(t, total, into[t]) for t, total in over.items()]
         if problems and strict:
             raise problems[0]
-        return cls(ids, index, direct, best, over_allocated=problems)
+        return cls(ids, index, direct, kept, over_allocated=problems)
+
+    @cached_property
+    def stakes(self) -> dict[tuple[str, str], Stake]:
+        """The strongest stake per (owner, owned) pair, for paths and evidence (built on
+        first use: whole-register arithmetic does not need it)."""
+        return {(s.owner, s.owned): s for s in self.kept}
 
     def _lu(self) -> Any:
         if self._factor is None:
@@ -190,7 +196,7 @@ def _walks_from(direct: sp.csc_matrix, rhs: Any) -> Any:
     for _ in range(SERIES_TERMS):
         term = step @ term
         total += term
-        if not np.any(np.abs(term) > 1e-17):
+        if term.size == 0 or (term.max() <= 1e-17 and term.min() >= -1e-17):
             return total
     n = direct.shape[0]
     return splu((sp.identity(n, format="csc") - direct).T.tocsc()).solve(rhs)
