@@ -78,6 +78,7 @@ _DDL += "".join(f"CREATE INDEX IF NOT EXISTS {n} {on};\n" for n, on in _LOOKUP_I
 _CHUNK = 500
 _FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", Source, Entity, Relationship)
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -206,9 +207,9 @@ class EmbeddedStore(GraphStore):
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 missing = sorted(set(cited) - set(sources))
-                all_sources = sources | self._read("sources", Source, missing)
+                all_sources = sources | self._load("sources", Source, missing)
                 rels = batch.relationships
-                self._upsert(
+                written, rewritten = self._upsert(
                     db,
                     "relationships",
                     rels,
@@ -222,10 +223,14 @@ class EmbeddedStore(GraphStore):
                     "confidence=excluded.confidence, known_from=excluded.known_from, "
                     "body=excluded.body",
                     lambda r, body: _rel_row(r, body, all_sources),
-                    after=lambda changed: (
-                        "INSERT OR IGNORE INTO citations VALUES (?, ?)",
-                        [(r.id, ev.source) for r in changed for ev in r.evidence],
-                    ),
+                )
+                # Citations of every written relationship, rewritten in full for updated ones.
+                for chunk in _chunks([r.id for r in rewritten]):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
+                db.executemany(
+                    "INSERT OR IGNORE INTO citations VALUES (?, ?)",
+                    [(r.id, ev.source) for r in written for ev in r.evidence],
                 )
                 if any(counts["created"].values()) or any(counts["updated"].values()):
                     self._bump(db)
@@ -246,21 +251,20 @@ class EmbeddedStore(GraphStore):
         self,
         db: sqlite3.Connection,
         table: str,
-        objs: Sequence[Any],
+        objs: Sequence[R],
         counts: dict[str, dict[str, int]],
         sql: str,
-        row: Any,
-        after: Callable[[list[Any]], tuple[str, list[tuple[Any, ...]]]] | None = None,
-    ) -> None:
-        """Write the records that differ from what is stored, rows sorted by id (so B-tree
-        inserts land near each other); ``after`` gives the rows of a dependent table,
-        rewritten in full for every changed record."""
+        row: Callable[[R, str], tuple[Any, ...]],
+    ) -> tuple[list[R], list[R]]:
+        """Write the records that differ from what is stored, in id order (B-tree inserts
+        then land near each other); returns the written records and, of those, the ones
+        that were already stored."""
         for key in ("created", "updated", "unchanged"):
             counts[key].setdefault(table, 0)
         stored = self._existing(table, [o.id for o in objs])
         rows = []
-        written = []
-        rewritten = []
+        written: list[R] = []
+        rewritten: list[R] = []
         for obj in sorted(objs, key=attrgetter("id")):
             body = canonical_json(obj)
             before = stored.get(obj.id)
@@ -271,28 +275,20 @@ class EmbeddedStore(GraphStore):
             rows.append(row(obj, body))
             written.append(obj)
             if before is not None:
-                rewritten.append(obj.id)
+                rewritten.append(obj)
         db.executemany(sql, rows)
-        if after is not None:
-            for chunk in _chunks(rewritten):
-                marks = ",".join("?" * len(chunk))
-                db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
-            db.executemany(*after(written))
+        return written, rewritten
 
     # ------------------------------------------------------------------ lookups
     def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
-        with self._lock:
-            return self._read(table, model, ids)
-
-    def _read(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
-        """Records by id, for a caller that holds the lock."""
         out: dict[str, M] = {}
-        for chunk in _chunks(dict.fromkeys(ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
-            ).fetchall()
-            out.update((i, model.model_validate_json(body)) for i, body in rows)
+        with self._lock:
+            for chunk in _chunks(dict.fromkeys(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
+                ).fetchall()
+                out.update((i, model.model_validate_json(body)) for i, body in rows)
         return out
 
     def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
