@@ -86,9 +86,7 @@ def expand_layer(
             order = parent_order + arcs[p, ARC_REL]
             if state[head, CAND_KEY] < 0:
                 if t == touched.shape[0]:
-                    grown = np.empty(2 * t, np.int64)
-                    grown[:t] = touched
-                    touched = grown
+                    touched = _grow(touched, 2 * t)
                 touched[t] = head
                 t += 1
                 mark[head] = 1
