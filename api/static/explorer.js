@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { entityId: null, entityName: null, styles: {}, network: null, timer: null };
+const state = { entityId: null, entityName: null, styles: {}, stylesReady: null, network: null, timer: null };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -235,6 +235,7 @@ async function run(event) {
   const common = [["as_of", params.get("as_of")], ["max_depth", params.get("max_depth")], ["min_confidence", params.get("min_confidence")]];
   $("status").textContent = "Asking…";
   try {
+    await state.stylesReady;
     if (mode === "paths") {
       const result = await getJSON("paths", [["source", state.entityId], ["target", params.get("target")], ["k", "5"], ...common]);
       renderPaths(result);
@@ -255,11 +256,15 @@ async function run(event) {
 
 // ------------------------------------------------------------------ start-up
 async function start() {
-  state.styles = await getJSON("ui/styles");
-  const legend = $("legend");
-  for (const [kind, style] of Object.entries(state.styles)) {
-    legend.append(el("li", {}, el("span", { class: "sw", style: `background:${style.color}` }), kind));
-  }
+  // Controls are wired before anything is awaited: typing right after the page loads must
+  // not be lost while the styles are still on their way (drawing waits for them instead).
+  state.stylesReady = getJSON("ui/styles").then((styles) => {
+    state.styles = styles;
+    const legend = $("legend");
+    for (const [kind, style] of Object.entries(styles)) {
+      legend.append(el("li", {}, el("span", { class: "sw", style: `background:${style.color}` }), kind));
+    }
+  });
   $("entity").addEventListener("input", () => { clearTimeout(state.timer); state.timer = setTimeout(suggest, 150); });
   $("entity").addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown") { event.preventDefault(); moveSelection(1); }

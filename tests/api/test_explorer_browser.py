@@ -110,3 +110,20 @@ def test_keyboard_only_search(page: object) -> None:
     assert chosen.startswith("selected: ")
     for label in ("entity", "mode", "as_of", "max_depth", "min_confidence"):
         assert pg.locator(f"label[for={label}]").count() == 1  # type: ignore[attr-defined]
+
+
+def test_typing_before_the_styles_arrive_still_suggests_and_answers(page: object) -> None:
+    """On a slow connection the page is usable at once: the styles request is held back
+    while the user types, and drawing waits for it."""
+    pg = page
+    held: list[object] = []
+    pg.route("**/ui/styles", lambda route: held.append(route))  # type: ignore[attr-defined]
+    pg.reload()  # type: ignore[attr-defined]
+    pg.fill("#entity", "Rotterdam")  # type: ignore[attr-defined]
+    pg.click("#suggestions li:has-text('Rotterdam port logistics data')", timeout=5000)  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    assert pg.inner_text("#status") == "Asking…"  # type: ignore[attr-defined]
+    assert len(held) == 1
+    held[0].continue_()  # type: ignore[attr-defined]
+    _actor(pg, "LOGINK").wait_for(timeout=10000)  # type: ignore[attr-defined]
+    assert pg.locator("#legend li").count() > 0  # type: ignore[attr-defined]
