@@ -1,3 +1,8 @@
-// Delete every node and relationship in batches (tests and `graphkit wipe` only).
+// Delete every relationship, then every node, in batches (tests and `graphkit wipe` only).
+// Relationships go first: a DETACH DELETE of a node cited by hundreds of thousands of claims
+// would delete all its relationships in one inner transaction and exceed the memory pool.
+MATCH ()-[r]->()
+CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS;
+
 MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS;

@@ -126,7 +126,8 @@ class Neo4jStore(GraphStore):
     def wipe(self) -> None:
         """Delete everything in the database (tests and explicit resets only)."""
         with _translated("wipe"), self._driver.session(database=self.database) as s:
-            s.run(cypher.load("admin/wipe")).consume()
+            for statement in cypher.statements("admin/wipe"):
+                s.run(statement).consume()
 
     def counts(self) -> tuple[int, int]:
         """Total nodes and relationships in the database."""
