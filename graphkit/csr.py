@@ -13,10 +13,12 @@ Nodes and relationships are numbered in id order, so "smaller id" is "smaller nu
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,8 +36,11 @@ from graphkit.kernels import (
     STRENGTH,
     collect,
     new_state,
+    rank_layer,
+    relax,
     reset,
     search_layers,
+    settle,
     trace,
 )
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
@@ -65,10 +70,17 @@ _MASK_CACHE = 8
 #: Labels a search may find in one compiled call before it returns to check its deadline (a
 #: layer of this size takes a few milliseconds).
 COMPILED_LABELS = 20_000
+#: A layer whose frontier has this many nodes is relaxed by two threads, each owning half
+#: of the heads (a giant layer is bound by memory misses, which two cores take in parallel).
+PARALLEL_FRONTIER = 20_000
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_helper: ThreadPoolExecutor | None = None
+_helper_lock = threading.Lock()
 #: The anchor's label row (read-only: the kernels never write their inputs).
 _NONE = np.array([-1], dtype=np.int64)
 _ZERO = np.zeros(1, dtype=np.int64)
 _ONE = np.ones(1, dtype=np.float64)
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
@@ -221,13 +233,25 @@ class _Scratch(threading.local):
             self.size = n
 
 
-def _packed(others: I32Array, rels: I32Array, weight: FloatArray) -> IntArray:
-    """Arc rows (other end, relationship, weight bits) side by side for the kernel."""
+def _packed(
+    ptr: IntArray, others: I32Array, rels: I32Array, weight: FloatArray, split: int
+) -> tuple[IntArray, IntArray]:
+    """Arc rows (other end, relationship, weight bits) side by side for the kernels, each
+    node's arcs to nodes below ``split`` first, and where the rest begin per node.
+
+    Why: the two threads of a giant layer each own half of the nodes as heads; this way each
+    reads only its own arcs. Within a half, arcs stay in relationship order.
+    """
+    n = len(ptr) - 1
+    tails = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+    upper = others >= split
+    order = np.argsort(tails * 2 + upper, kind="stable")
     rows = np.empty((len(others), 3), dtype=np.int64)
-    rows[:, ARC_OTHER] = others
-    rows[:, ARC_REL] = rels
-    rows.view(np.float64)[:, ARC_WEIGHT] = weight[rels]
-    return rows
+    rows[:, ARC_OTHER] = others[order]
+    rows[:, ARC_REL] = rels[order]
+    rows.view(np.float64)[:, ARC_WEIGHT] = weight[rows[:, ARC_REL]]
+    mid = ptr[:-1] + np.bincount(tails[~upper], minlength=n)
+    return rows, mid
 
 
 @dataclass
@@ -244,6 +268,9 @@ class ArcIndex:
     in_rel: I32Array
     out_arcs: IntArray
     in_arcs: IntArray
+    out_mid: IntArray
+    in_mid: IntArray
+    split: int
     _masks: OrderedDict[ResolvedFilters, BoolArray] = field(default_factory=OrderedDict)
     _arc_masks: OrderedDict[tuple[ResolvedFilters, bool], BoolArray] = field(
         default_factory=OrderedDict
@@ -262,6 +289,9 @@ class ArcIndex:
         out_ptr, out_head, out_rel = _csr(tails, heads, rels, n)
         in_ptr, in_tail, in_rel = _csr(heads, tails, rels, n)
         numbers = {node: i for i, node in enumerate(cols.node_ids)}
+        split = n // 2
+        out_arcs, out_mid = _packed(out_ptr, out_head, out_rel, cols.strength, split)
+        in_arcs, in_mid = _packed(in_ptr, in_tail, in_rel, cols.strength, split)
         return cls(
             cols,
             numbers,
@@ -271,8 +301,11 @@ class ArcIndex:
             in_ptr,
             in_tail,
             in_rel,
-            _packed(out_head, out_rel, cols.strength),
-            _packed(in_tail, in_rel, cols.strength),
+            out_arcs,
+            in_arcs,
+            out_mid,
+            in_mid,
+            split,
         )
 
     @property
@@ -305,11 +338,11 @@ class ArcIndex:
         return ok
 
     def arc_mask(self, f: ResolvedFilters, inbound: bool) -> BoolArray:
-        """The filter mask laid out like one direction's arcs (the search reads it in row
-        order instead of jumping to each relationship)."""
+        """The filter mask laid out like one direction's packed arcs (the search reads it in
+        row order instead of jumping to each relationship)."""
         hit = self._arc_masks.get((f, inbound))
         if hit is None:
-            hit = self.mask(f)[self.in_rel if inbound else self.out_rel]
+            hit = self.mask(f)[(self.in_arcs if inbound else self.out_arcs)[:, ARC_REL]]
             self._arc_masks[(f, inbound)] = hit
             while len(self._arc_masks) > _MASK_CACHE:
                 self._arc_masks.popitem(last=False)
@@ -354,7 +387,11 @@ class ArcIndex:
         """
         deadline = None if time_budget is None else time.monotonic() + time_budget
         _check(deadline, time_budget)  # the compiled first layers are bounded by label count
-        ptr, arcs = (self.in_ptr, self.in_arcs) if inbound else (self.out_ptr, self.out_arcs)
+        ptr, mid, arcs = (
+            (self.in_ptr, self.in_mid, self.in_arcs)
+            if inbound
+            else (self.out_ptr, self.out_mid, self.out_arcs)
+        )
         farcs = arcs.view(np.float64)
         arc_ok = self.arc_mask(filters, inbound)
         n, n_rels = len(self.node_ids), max(len(self.rel_ids), 1)
@@ -372,13 +409,23 @@ class ArcIndex:
         try:
             while depth < max_depth:  # a small search is one call; a large one, one per layer
                 _check(deadline, time_budget)
-                depth, found, parent, r, frontier, rank, label_by_rank, strength_by_rank = (
-                    search_layers(
-                        ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
-                        label_by_rank, strength_by_rank, n_labels, n_labels + COMPILED_LABELS,
-                        min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark,
-                    )
-                )  # fmt: skip
+                if len(frontier) >= PARALLEL_FRONTIER and _CORES > 1:
+                    frontier, parent, r, rank, label_by_rank, strength_by_rank = _wide_layer(
+                        ptr, mid, self.split, arcs, farcs, arc_ok, n_rels, frontier, rank,
+                        label_by_rank, strength_by_rank, min_strength, depth, n_labels,
+                        depth + 1 >= max_depth, sc,
+                    )  # fmt: skip
+                    found = frontier
+                    depth = depth + 1 if len(frontier) else max_depth
+                else:
+                    depth, found, parent, r, frontier, rank, label_by_rank, strength_by_rank = (
+                        search_layers(
+                            ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
+                            label_by_rank, strength_by_rank, n_labels,
+                            n_labels + COMPILED_LABELS, PARALLEL_FRONTIER if _CORES > 1 else n,
+                            min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark,
+                        )
+                    )  # fmt: skip
                 labelled.append(found)
                 parents.append(parent)
                 rels.append(r)
@@ -386,12 +433,87 @@ class ArcIndex:
         except BaseException:
             reset(np.concatenate(labelled), sc.state, sc.key)
             raise
-        nodes, strength, key, hops, label = collect(
-            np.concatenate(labelled), sc.state, sc.fstate, sc.key
-        )
+        nodes, strength, key, hops, label = _collect(np.concatenate(labelled), sc)
         return Reached(
             self, nodes, strength, key, hops, label, np.concatenate(parents), np.concatenate(rels)
         )
+
+
+def _wide_layer(
+    ptr: IntArray,
+    mid: IntArray,
+    split: int,
+    arcs: IntArray,
+    farcs: FloatArray,
+    arc_ok: BoolArray,
+    n_rels: int,
+    frontier: IntArray,
+    rank: IntArray,
+    label_by_rank: IntArray,
+    strength_by_rank: FloatArray,
+    min_strength: float,
+    depth: int,
+    first_label: int,
+    last: bool,
+    sc: _Scratch,
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
+    """One giant layer (what :func:`graphkit.kernels.expand_layer` returns), its candidates
+    found and settled by this thread for the nodes below ``split`` and by a helper thread
+    for the rest: the kernels release the GIL, and the halves share no node row and read
+    disjoint arcs (each node's arcs to the upper half begin at ``mid``)."""
+    helper = _the_helper()
+    n = sc.state.shape[0]
+    try:
+        args = (arcs, farcs, arc_ok, n_rels, frontier, rank, strength_by_rank,
+                min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark)  # fmt: skip
+        upper = helper.submit(relax, mid, ptr[1:], *args, split, n)
+        lower = relax(ptr[:-1], mid, *args, 0, split)
+        higher = upper.result()
+        t = len(lower) + len(higher)
+        parents = np.empty(t, dtype=np.int64)
+        rels = np.empty(t, dtype=np.int64)
+        parent_rank = np.empty(t, dtype=np.int64)
+        new_s = np.empty(t, dtype=np.float64)
+        common = (n_rels, label_by_rank, depth, first_label, sc.state, sc.fstate, sc.key,
+                  sc.mark, parents, rels, parent_rank, new_s)  # fmt: skip
+        upper = helper.submit(settle, higher, len(lower), *common)
+        settle(lower, 0, *common)
+        upper.result()
+    except BaseException:
+        sc.size = -1  # candidate rows may be half-written: the next search starts afresh
+        raise
+    heads = np.concatenate((lower, higher))
+    if last:  # no layer follows to break ties by rank
+        return heads, parents, rels, _EMPTY, _EMPTY, _ONE[:0]
+    rank_of, labels, strengths = rank_layer(len(frontier), parent_rank, rels, new_s, first_label)
+    return heads, parents, rels, rank_of, labels, strengths
+
+
+def _collect(
+    labelled: IntArray, sc: _Scratch
+) -> tuple[IntArray, FloatArray, IntArray, npt.NDArray[np.int16], IntArray]:
+    """Final labels of a search (:func:`graphkit.kernels.collect`), a large one in halves."""
+    n = sc.state.shape[0]
+    if len(labelled) < PARALLEL_FRONTIER or _CORES == 1:
+        return collect(labelled, sc.state, sc.fstate, sc.key, 0, n)
+    split = n // 2
+    try:
+        upper = _the_helper().submit(collect, labelled, sc.state, sc.fstate, sc.key, split, n)
+        lower = collect(labelled, sc.state, sc.fstate, sc.key, 0, split)
+        higher = upper.result()
+    except BaseException:
+        sc.size = -1
+        raise
+    return tuple(np.concatenate(pair) for pair in zip(lower, higher, strict=True))  # type: ignore[return-value]
+
+
+def _the_helper() -> ThreadPoolExecutor:
+    """The threads that take the other halves of giant layers (started on first use)."""
+    global _helper
+    with _helper_lock:
+        if _helper is None:
+            _helper = ThreadPoolExecutor(max_workers=_CORES - 1, thread_name_prefix="graphkit")
+        return _helper
 
 
 def _check(deadline: float | None, time_budget: float | None) -> None:

@@ -51,21 +51,71 @@ def expand_layer(
     fstate: Any,
     key: Any,
     mark: Any,
+    last: bool,
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
     """One layer of the search: the winning arc per improved head, applied to the labels.
+
+    Returns the new frontier (ascending node numbers) with each one's parent label,
+    relationship number and rank, and the new labels and strengths by rank (empty for the
+    ``last`` layer: no layer follows to break ties by them). The three steps are separate
+    kernels so a giant layer can run the first two on two threads.
+    """
+    heads = relax(
+        ptr[:-1], ptr[1:], arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
+        min_strength, scale, state, fstate, key, mark, 0, state.shape[0],
+    )  # fmt: skip
+    t = heads.shape[0]
+    parents = np.empty(t, np.int64)
+    rels = np.empty(t, np.int64)
+    parent_rank = np.empty(t, np.int64)
+    new_s = np.empty(t, np.float64)
+    settle(
+        heads, 0, n_rels, label_by_rank, depth, first_label, state, fstate, key, mark,
+        parents, rels, parent_rank, new_s,
+    )  # fmt: skip
+    if not last:
+        rank_of, labels_out, strengths_out = rank_layer(
+            frontier.shape[0], parent_rank, rels, new_s, first_label
+        )
+        return heads, parents, rels, rank_of, labels_out, strengths_out
+    none = np.empty(0, np.int64)  # no layer follows: nothing to rank for
+    return heads, parents, rels, none, none, np.empty(0, np.float64)
+
+
+@njit(cache=True, nogil=True)
+def relax(
+    begin: Any,
+    end: Any,
+    arcs: Any,
+    farcs: Any,
+    arc_ok: Any,
+    n_rels: int,
+    frontier: Any,
+    frontier_rank: Any,
+    strength_by_rank: Any,
+    min_strength: float,
+    scale: float,
+    state: Any,
+    fstate: Any,
+    key: Any,
+    mark: Any,
+    low: int,
+    high: int,
+) -> Any:
+    """Each head in ``low <= head < high`` gets the best candidate the frontier offers it,
+    along arcs ``begin[node]`` to ``end[node]`` of each frontier node (all of them lead to
+    heads in the range).
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
     than every other candidate, then when its parent path ranks first (``frontier_rank``,
     aligned with ``frontier``), then when its relationship number is smaller. The frontier's
-    labels and strengths are read by rank from compact arrays, never from node rows: on a
-    giant layer those rows are scattered over the whole table. ``key`` repeats the KEY
-    column compactly (the test every arc makes reads it); ``mark`` is zeros and is left
-    that way; node rows get their new labels.
+    strengths are read by rank from a compact array, never from node rows: on a giant layer
+    those rows are scattered over the whole table. ``key`` repeats the KEY column compactly
+    (the test every arc makes reads it). Two threads given disjoint ranges never write the
+    same row.
 
-    Returns the new frontier (ascending node numbers) with each one's parent label,
-    relationship number and rank, and the new labels and strengths by rank.
+    Returns the heads that got a candidate, in ascending order.
     """
-    n = state.shape[0]
     touched = np.empty(64, np.int64)
     t = 0
     for i in range(frontier.shape[0]):
@@ -73,13 +123,13 @@ def expand_layer(
         rank = frontier_rank[i]
         here = strength_by_rank[rank]
         parent_order = rank * n_rels
-        for p in range(ptr[node], ptr[node + 1]):
+        for p in range(begin[node], end[node]):
             if not arc_ok[p]:
                 continue
+            head = arcs[p, ARC_OTHER]
             s = here * farcs[p, ARC_WEIGHT]
             if s <= 0.0 or s < min_strength:
                 continue
-            head = arcs[p, ARC_OTHER]
             k = np.int64(np.rint(s * scale))
             if k <= key[head]:
                 continue
@@ -97,22 +147,40 @@ def expand_layer(
             state[head, CAND_KEY] = k
             state[head, CAND_ORDER] = order
             fstate[head, CAND_STRENGTH] = s
-    # New frontier in ascending node order (a scan of the marks when it is large).
-    heads = np.empty(t, np.int64)
-    if t * 16 > n:
-        w = 0
-        for node in range(n):
-            if mark[node]:
-                heads[w] = node
-                w += 1
-    else:
-        heads[:] = np.sort(touched[:t])
-    parents = np.empty(t, np.int64)
-    rels = np.empty(t, np.int64)
-    parent_rank = np.empty(t, np.int64)
-    new_s = np.empty(t, np.float64)
-    for w in range(t):
-        head = heads[w]
+    if t * 16 <= high - low:
+        return np.sort(touched[:t])
+    heads = np.empty(t, np.int64)  # many: a scan of the marks beats a sort
+    w = 0
+    for node in range(low, high):
+        if mark[node]:
+            heads[w] = node
+            w += 1
+    return heads
+
+
+@njit(cache=True, nogil=True)
+def settle(
+    heads: Any,
+    offset: int,
+    n_rels: int,
+    label_by_rank: Any,
+    depth: int,
+    first_label: int,
+    state: Any,
+    fstate: Any,
+    key: Any,
+    mark: Any,
+    parents: Any,
+    rels: Any,
+    parent_rank: Any,
+    new_s: Any,
+) -> None:
+    """The candidates :func:`relax` left in the rows of ``heads`` become labels
+    ``first_label + offset`` onward; parent label, relationship, parent rank and strength
+    go to the output arrays from ``offset`` on, and ``mark`` is zeros again."""
+    for i in range(heads.shape[0]):
+        head = heads[i]
+        w = offset + i
         order = state[head, CAND_ORDER]
         rank = order // n_rels
         parent_rank[w] = rank
@@ -126,9 +194,18 @@ def expand_layer(
         state[head, LABEL] = first_label + w
         state[head, CAND_KEY] = -1
         mark[head] = 0
-    # Rank the new paths for the next layer: by parent rank (a counting sort), then by
-    # relationship number.
-    f = frontier.shape[0]
+
+
+@njit(cache=True, nogil=True)
+def rank_layer(
+    f: int, parent_rank: Any, rels: Any, new_s: Any, first_label: int
+) -> tuple[Any, Any, Any]:
+    """Rank a layer's new paths for the next one: by parent rank (a counting sort over the
+    ``f`` ranks of the frontier before), then by relationship number.
+
+    Returns each new label's rank, and the labels and strengths in rank order.
+    """
+    t = parent_rank.shape[0]
     counts = np.zeros(f + 1, np.int64)
     for w in range(t):
         counts[parent_rank[w] + 1] += 1
@@ -164,7 +241,7 @@ def expand_layer(
         rank_of[w] = x
         labels_out[x] = first_label + w
         strengths_out[x] = new_s[w]
-    return heads, parents, rels, rank_of, labels_out, strengths_out
+    return rank_of, labels_out, strengths_out
 
 
 @njit(cache=True, nogil=True)
@@ -191,6 +268,7 @@ def search_layers(
     strength_by_rank: Any,
     n_labels: int,
     label_budget: int,
+    big_frontier: int,
     min_strength: float,
     scale: float,
     state: Any,
@@ -198,8 +276,9 @@ def search_layers(
     key: Any,
     mark: Any,
 ) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
-    """Layers from ``depth`` on, in one compiled call, until ``max_depth``, an empty frontier
-    or ``label_budget`` labels in all.
+    """Layers from ``depth`` on, in one compiled call, until ``max_depth``, an empty frontier,
+    ``label_budget`` labels in all, or (after the first layer) a frontier of ``big_frontier``
+    nodes or more.
 
     Why: most answers are small, and one call per layer (plus the bookkeeping between
     them) cost more than the layers themselves; a large search comes back after each big
@@ -213,10 +292,12 @@ def search_layers(
     rels = np.empty(16, np.int64)
     found = 0
     while depth < max_depth and n_labels < label_budget:
+        if found and frontier.shape[0] >= big_frontier:
+            break  # the caller runs this layer on every core
         frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
             ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
             strength_by_rank, min_strength, scale, depth, n_labels, state, fstate,
-            key, mark,
+            key, mark, depth + 1 >= max_depth,
         )  # fmt: skip
         depth += 1
         t = frontier.shape[0]
@@ -244,12 +325,16 @@ def search_layers(
 
 
 @njit(cache=True, nogil=True)
-def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any, Any, Any, Any]:
-    """Each reached node's final label as compact arrays, and the touched rows reset.
+def collect(
+    labelled: Any, state: Any, fstate: Any, key: Any, low: int, high: int
+) -> tuple[Any, Any, Any, Any, Any]:
+    """Each reached node in ``low <= node < high`` with its final label, as compact arrays,
+    and the touched rows of the range reset.
 
     ``labelled`` lists the node of every label in label order (label 0 is the anchor). One
     pass from the last label back: a node's final label is the first of its labels met, and
-    resetting its row right then makes its earlier labels fail the same test.
+    resetting its row right then makes its earlier labels fail the same test. Disjoint
+    ranges touch disjoint rows, so two threads can share a search.
     """
     m = labelled.shape[0]
     nodes = np.empty(m, np.int64)
@@ -260,6 +345,8 @@ def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any,
     w = m
     for p in range(m - 1, 0, -1):
         node = labelled[p]
+        if node < low or node >= high:
+            continue
         if state[node, LABEL] == p:
             w -= 1
             nodes[w] = node
@@ -272,7 +359,7 @@ def collect(labelled: Any, state: Any, fstate: Any, key: Any) -> tuple[Any, Any,
             state[node, KEY] = -1
             state[node, LABEL] = -1
             state[node, HOPS] = 0
-    if m:
+    if m and low <= labelled[0] < high:
         reset(labelled[:1], state, key)
     return nodes[w:], s[w:], k[w:], h[w:], lab[w:]
 

@@ -64,11 +64,16 @@ FILTERS = ResolvedFilters(
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("inbound", [True, False])
 @pytest.mark.parametrize("budget", [20_000, 3, 1])
+@pytest.mark.parametrize("wide", [False, True])
 def test_vectorised_search_equals_the_reference_search(
-    seed: int, inbound: bool, budget: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, inbound: bool, budget: int, wide: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Also when the search outgrows one compiled call (``COMPILED_LABELS``) and resumes."""
+    """Also when the search outgrows one compiled call (``COMPILED_LABELS``) and resumes, and
+    when every layer and the final collection run in two threads (``wide``)."""
     monkeypatch.setattr("graphkit.csr.COMPILED_LABELS", budget)
+    if wide:
+        monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
+        monkeypatch.setattr("graphkit.csr._CORES", 2)
     index = _random_index(14, 45, seed)
     reference = Arcs(index.arcs(FILTERS))
     for anchor in index.node_ids[:4]:
