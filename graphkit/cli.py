@@ -690,6 +690,28 @@ def export_ftm(
     _run(go)
 
 
+@app.command("export-neo4j")
+def export_neo4j(
+    folder: Annotated[Path, typer.Argument(help="Folder for the importer's CSV files.")],
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the whole store as files for Neo4j's offline bulk importer (a first load of
+    millions of relationships); `scripts/neo4j-local import FOLDER` runs the importer."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            files = eng.export_neo4j(folder)
+        for name, count in files.counts.items():
+            err.print(f"{count:>12,} rows  {folder / name}", markup=False)
+        err.print(
+            f"next: scripts/neo4j-local import {folder}  (replaces that server's database)",
+            markup=False,
+        )
+
+    _run(go)
+
+
 @app.command()
 def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Counts of what the store holds."""

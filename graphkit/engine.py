@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 
 from graphkit import analysis, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
 from graphkit.model import Batch, Entity, Relationship, Source
+from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.query import (
     BrokersRequest,
     BrokersResult,
@@ -479,6 +481,11 @@ class QueryEngine:
             entities=tuple(entities),
             relationships=tuple(rels[k] for k in sorted(rels)),
         )
+
+    def export_neo4j(self, folder: Path) -> ImportFiles:
+        """The whole store as files for Neo4j's offline bulk importer (see
+        :mod:`graphkit.neo4j_export`)."""
+        return write_import_files(self.store, folder)
 
     def stats(self) -> StoreStats:
         """What the store holds."""

@@ -122,3 +122,19 @@ def test_export_gexf_round_trips_through_networkx(tmp_path: Path) -> None:
     ]
     assert edge["valid_to"] == "2025-11" and edge["disputed"] is True
     assert "geen koppeling" in edge["evidence"]
+
+
+def test_export_neo4j_writes_importer_files(tmp_path: Path) -> None:
+    """The files ``scripts/neo4j-local import`` reads (the import itself is tested in
+    tests/store/test_neo4j_import.py, against a real server)."""
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    done = _cli("export-neo4j", str(tmp_path / "files"), store=store)
+    assert done.returncode == 0, done.stderr
+    assert "119 rows" in done.stderr and "scripts/neo4j-local import" in done.stderr
+    claims = (tmp_path / "files" / "nodes-claims.csv").read_text(encoding="utf-8").splitlines()
+    assert claims[0] == "id:ID(Claim),type,source,target,body,:LABEL"
+    assert len(claims) == 1 + 119
+    edges = (tmp_path / "files" / "relationships-edges.csv").read_text(encoding="utf-8")
+    assert '"logink","rotterdam-port-logistics-data"' in edges
+    assert not (tmp_path / "files" / "multiline").exists()

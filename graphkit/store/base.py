@@ -190,6 +190,18 @@ class GraphStore(ABC):
     def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
         """Entities in id order after ``after`` (for whole-store reports)."""
 
+    @abstractmethod
+    def scan_relationships(self, after: str | None, limit: int) -> list[Relationship]:
+        """Relationships in id order after ``after`` (for whole-store exports)."""
+
+    @abstractmethod
+    def scan_sources(self, after: str | None, limit: int) -> list[Source]:
+        """Sources in id order after ``after`` (for whole-store exports)."""
+
+    @abstractmethod
+    def merge_decisions(self) -> list[tuple[str, str, str]]:
+        """Every recorded merge as (merged id, canonical id, reason), by merged id."""
+
     # ------------------------------------------------------------------ admin
     @abstractmethod
     def stats(self) -> StoreStats:

@@ -534,11 +534,27 @@ class EmbeddedStore(GraphStore):
             ) from exc
 
     def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
+        return self._scan("entities", Entity, after, limit)
+
+    def scan_relationships(self, after: str | None, limit: int) -> list[Relationship]:
+        return self._scan("relationships", Relationship, after, limit)
+
+    def scan_sources(self, after: str | None, limit: int) -> list[Source]:
+        return self._scan("sources", Source, after, limit)
+
+    def _scan(self, table: str, model: type[M], after: str | None, limit: int) -> list[M]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT body FROM entities WHERE id > ? ORDER BY id LIMIT ?", (after or "", limit)
+                f"SELECT body FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (after or "", limit)
             ).fetchall()
-        return [Entity.model_validate_json(body) for (body,) in rows]
+        return [model.model_validate_json(body) for (body,) in rows]
+
+    def merge_decisions(self) -> list[tuple[str, str, str]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT merged_id, canonical_id, reason FROM merges ORDER BY merged_id"
+            ).fetchall()
+        return [(m, c, r) for m, c, r in rows]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:

@@ -449,8 +449,22 @@ class Neo4jStore(GraphStore):
             )
 
     def scan_entities(self, after: str | None, limit: int) -> list[Entity]:
-        rows = self._rows(cypher.load("read/scan_entities"), "scan", after=after or "", limit=limit)
-        return [Entity.model_validate_json(r["body"]) for r in rows]
+        return self._scan("Entity", Entity, after, limit)
+
+    def scan_relationships(self, after: str | None, limit: int) -> list[Relationship]:
+        return self._scan("Claim", Relationship, after, limit)
+
+    def scan_sources(self, after: str | None, limit: int) -> list[Source]:
+        return self._scan("Source", Source, after, limit)
+
+    def _scan(self, label: str, model: type[M], after: str | None, limit: int) -> list[M]:
+        query = cypher.render("read/scan", label=label)
+        rows = self._rows(query, "scan", after=after or "", limit=limit)
+        return [model.model_validate_json(r["body"]) for r in rows]
+
+    def merge_decisions(self) -> list[tuple[str, str, str]]:
+        rows = self._rows(cypher.load("read/merge_decisions"), "merges")
+        return [(r["merged"], r["canonical"], r["reason"]) for r in rows]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:

@@ -1,0 +1,129 @@
+"""Bulk import into a real Neo4j: the importer's files give the graph transactional writes
+give. A second throwaway server (its own port and data folder) is started for the import,
+because the importer replaces a stopped server's database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from graphkit.engine import QueryEngine
+from graphkit.neo4j_export import MULTILINE_MARKER
+from graphkit.query import ReachRequest, SearchRequest
+from graphkit.settings import Settings
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.neo4j import Neo4jStore
+from graphkit.validate import RawRecord
+from tests.backends import neo4j_settings
+from tests.conformance.datasets import gleif, icij, seed
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.neo4j
+
+DOC = RawRecord("sources", {"id": "reg", "title": "Register extract", "date": "2024-01-01"})
+#: Quotes and a line break in a value: the importer must be told about multi-line fields.
+AWKWARD = RawRecord(
+    "entities",
+    {"id": "awkward", "kind": "Company", "name": 'The "Quoted"\nHoldings', "country": "NL"},
+)
+
+
+def _records() -> list[list[RawRecord]]:
+    """Seed, GLEIF (identifier keys), ICIJ with an accepted name merge, an awkward name."""
+    return [seed(), gleif(), icij(), [DOC, AWKWARD]]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[QueryEngine, QueryEngine]]:
+    """(embedded staging store, Neo4j server holding its import)."""
+    neo4j_settings()  # skips (or fails in CI) the way every Neo4j test does
+    tmp = tmp_path_factory.mktemp("import")
+    staging = QueryEngine(EmbeddedStore(tmp / "staging.db"), Settings(store=tmp / "staging.db"))
+    for records in _records():
+        staging.ingest(records)
+    staging.merge("icij:12000001", ["icij:12000004"])
+    files = staging.export_neo4j(tmp / "files")
+    assert files.multiline and (tmp / "files" / MULTILINE_MARKER).exists()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NEO4J_PORT": str(port),
+        "NEO4J_DATA_DIR": str(tmp / "neo4j-data"),
+        "NEO4J_HEAP": "512m",
+        "NEO4J_PAGECACHE": "128m",
+        "PYTHON": sys.executable,
+    }
+    env.pop("NEO4J_URI", None)
+    script = ROOT / "scripts" / "neo4j-local"
+    try:
+        done = subprocess.run(
+            [str(script), "import", str(tmp / "files")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "imported in" in done.stderr
+        uri = f"bolt://127.0.0.1:{port}"
+        neo = QueryEngine(Neo4jStore(Settings(backend="neo4j", neo4j_uri=uri)), Settings())
+        yield staging, neo
+        neo.store.close()
+    finally:
+        subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=120)
+        staging.store.close()
+
+
+def test_imported_database_holds_what_the_store_held(
+    imported: tuple[QueryEngine, QueryEngine],
+) -> None:
+    staging, neo = imported
+    assert neo.stats().model_dump(exclude={"backend"}) == staging.stats().model_dump(
+        exclude={"backend"}
+    )
+    assert neo.store.merge_decisions() == staging.store.merge_decisions()
+    assert neo.entity("awkward").entity.name == 'The "Quoted"\nHoldings'
+    keys = ["lei:001GPB6A9XPE8XJICC14", "lei:NOT-A-KEY"]
+    assert neo.store.entities_by_identifier(keys) == staging.store.entities_by_identifier(keys)
+    assert neo.store.entities_by_identifier(keys)["lei:001GPB6A9XPE8XJICC14"]
+
+
+def test_imported_database_answers_as_the_store_does(
+    imported: tuple[QueryEngine, QueryEngine],
+) -> None:
+    staging, neo = imported
+    for as_of in ("2020-01-01", "2026-11-22"):
+        req = ReachRequest(target="rotterdam-port-logistics-data", as_of=as_of)
+        want, got = staging.reach(req), neo.reach(req)
+        assert got.model_dump() == want.model_dump()
+        assert got.items and all(h.evidence for i in got.items for h in i.path.hops)
+    for text in ("alibaba", "阿里巴巴", "quoted holdings"):
+        found = neo.search(SearchRequest(text=text))
+        assert (
+            found.items
+            and found.model_dump() == staging.search(SearchRequest(text=text)).model_dump()
+        )
+
+
+def test_loading_the_same_records_into_the_import_changes_nothing(
+    imported: tuple[QueryEngine, QueryEngine],
+) -> None:
+    """Bodies, kinds, search text and edge facts are byte-for-byte what a load writes."""
+    _, neo = imported
+    before = neo.stats()
+    for records in _records():
+        summary = neo.ingest(records)
+        assert sum(summary.created.values()) == 0, summary
+        assert sum(summary.updated.values()) == 0, summary
+    assert neo.stats() == before
