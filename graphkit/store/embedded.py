@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS citations (
 CREATE TABLE IF NOT EXISTS identifiers (
     key TEXT NOT NULL, entity_id TEXT NOT NULL REFERENCES entities(id),
     PRIMARY KEY (key, entity_id));
+-- Rewriting an entity replaces its keys: without this, each write scanned every key.
+CREATE INDEX IF NOT EXISTS identifiers_entity ON identifiers(entity_id);
 CREATE TABLE IF NOT EXISTS index_snapshot (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS merges (
     merged_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, reason TEXT NOT NULL);
@@ -186,7 +188,7 @@ class EmbeddedStore(GraphStore):
                     "ON CONFLICT(id) DO UPDATE SET body=excluded.body",
                     lambda s, body: (s.id, body),
                 )
-                self._upsert(
+                ents, rewritten_ents = self._upsert(
                     db,
                     "entities",
                     batch.entities,
@@ -197,13 +199,13 @@ class EmbeddedStore(GraphStore):
                     "body=excluded.body",
                     lambda e, body: (e.id, e.kind.value, e.name, search_text(e), body),
                 )
-                ent_ids = [e.id for e in batch.entities]
-                for chunk in _chunks(ent_ids):
+                # Identifier keys of written entities only (unchanged ones keep theirs).
+                for chunk in _chunks([e.id for e in rewritten_ents]):
                     marks = ",".join("?" * len(chunk))
                     db.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
                 db.executemany(
                     "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
-                    [(k, e.id) for e in batch.entities for k in identifier_keys(e)],
+                    [(k, e.id) for e in ents for k in identifier_keys(e)],
                 )
                 cited = {ev.source for r in batch.relationships for ev in r.evidence}
                 missing = sorted(set(cited) - set(sources))

@@ -166,7 +166,8 @@ class Neo4jStore(GraphStore):
                 tx.run(cypher.load("write/upsert_sources"), rows=list(chunk)).consume()
 
             by_kind: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
-            for ent, body, _ in classify(tx, "Entity", "entities", batch.entities):
+            changed = classify(tx, "Entity", "entities", batch.entities)
+            for ent, body, _ in changed:
                 by_kind[ent.kind].append(
                     {"id": ent.id, "name": ent.name, "search": search_text(ent), "body": body}
                 )
@@ -175,7 +176,7 @@ class Neo4jStore(GraphStore):
                 for chunk in _chunks(rows):
                     tx.run(query, rows=list(chunk)).consume()
 
-            keyed = [{"id": e.id, "keys": identifier_keys(e)} for e in batch.entities]
+            keyed = [{"id": e.id, "keys": identifier_keys(e)} for e, _, _ in changed]
             for chunk in _chunks(keyed):
                 tx.run(cypher.load("write/upsert_idkeys"), rows=list(chunk)).consume()
 

@@ -153,3 +153,32 @@ def test_scans_page_through_every_record_in_id_order(backend: QueryEngine) -> No
             after = page[-1].id
         assert seen == sorted(seen) and len(set(seen)) == total
     assert backend.store.merge_decisions() == []
+
+
+def test_identifier_keys_follow_the_entity_they_belong_to(backend: QueryEngine) -> None:
+    """A rewritten entity's old keys go; an unchanged one keeps its keys."""
+
+    def acme(lei: str) -> list[RawRecord]:
+        return [
+            RawRecord(
+                "entities",
+                {"id": "acme", "kind": "Company", "name": "Acme", "identifiers": {"lei": lei}},
+            ),
+            RawRecord(
+                "entities",
+                {
+                    "id": "other",
+                    "kind": "Company",
+                    "name": "Other",
+                    "identifiers": {"lei": "OTHER1"},
+                },
+            ),
+        ]
+
+    backend.ingest(acme("OLD1"))
+    backend.ingest(acme("NEW1"))
+    keys = ["lei:OLD1", "lei:NEW1", "lei:OTHER1"]
+    assert backend.store.entities_by_identifier(keys) == {
+        "lei:NEW1": ["acme"],
+        "lei:OTHER1": ["other"],
+    }
