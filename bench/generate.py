@@ -4,8 +4,9 @@ A few state bodies at the top; holding companies with heavy-tailed out-degree (o
 drawn with preferential attachment towards early, large holders); most firms with 1–3 owners
 whose shares sum to at most 1; chains as deep as the attachment makes them; about 1% of
 stakes point "backwards" to create cross-holdings and cycles; non-ownership types mixed in;
-validity intervals on a share of relationships; two firms in three carry an LEI. Records are built valid by construction, so
-they skip per-record validation (the benchmark measures the stores, not pydantic).
+validity intervals on a share of relationships; two firms in three carry an LEI. Records
+are built valid by construction, so they skip per-record validation (the benchmark
+measures the stores, not pydantic).
 
     python -m bench.generate --entities 10000 --out /tmp/graph.jsonl   # curated JSON lines
 """

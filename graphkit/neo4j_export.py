@@ -14,15 +14,14 @@ the importer. Uniqueness constraints are created when the store first connects.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from graphkit.model import Entity, Relationship, Source, canonical_json, edge_facts
-from graphkit.resolve import identifier_keys
 from graphkit.store.base import GraphStore
-from graphkit.text import search_text
+from graphkit.store.rows import EntityRow, RelationshipRow
 
 #: Header of each file, in the importer's notation (``:ID(space)``, ``:LABEL``, ``:TYPE``).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -51,20 +50,6 @@ MULTILINE_MARKER = "multiline"
 PAGE = 5_000
 
 
-def field_text(value: Any) -> str:
-    """One CSV field: strings always quoted (so ``""`` stays an empty string), numbers bare,
-    ``None`` empty (the importer then sets no property, as a ``null`` in Cypher does).
-
-    >>> [field_text(v) for v in ("a\\"b", "", None, 0.5, 3)]
-    ['"a""b"', '""', '', '0.5', '3']
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    return repr(value)
-
-
 @dataclass
 class ImportFiles:
     """What was written, for the report and the importer's command line."""
@@ -74,18 +59,27 @@ class ImportFiles:
     multiline: bool = False
 
 
-def pages(scan: Callable[[str | None, int], list[Any]]) -> Iterator[Any]:
+def pages(scan: Callable[[str | None, int], list[Any]]) -> Iterator[list[Any]]:
     """Every record of one kind from a store's id-ordered scan, a page at a time."""
     after: str | None = None
     while chunk := scan(after, PAGE):
-        yield from chunk
+        yield chunk
         after = chunk[-1].id
 
 
 class _Writer:
+    """One CSV writer per file (the C writer: a few million rows take seconds).
+
+    Strings are quoted, and a missing value comes out as ``""``, which the importer is told
+    to read as "no property" (``--ignore-empty-strings``, as a Cypher ``null`` sets none).
+    No property a store writes is an empty string (ids, names, kinds, bodies and search
+    text never are), so nothing is lost.
+    """
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.files: dict[str, IO[str]] = {}
+        self.handles: list[IO[str]] = []
+        self.writers: dict[str, Any] = {}
         self.result = ImportFiles(folder)
 
     def __enter__(self) -> _Writer:
@@ -93,12 +87,15 @@ class _Writer:
         for name, header in HEADERS.items():
             handle = (self.folder / name).open("w", encoding="utf-8", newline="")
             handle.write(",".join(header) + "\n")
-            self.files[name] = handle
+            self.handles.append(handle)
+            self.writers[name] = csv.writer(
+                handle, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n"
+            )
             self.result.counts[name] = 0
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for handle in self.files.values():
+        for handle in self.handles:
             handle.close()
         marker = self.folder / MULTILINE_MARKER
         if self.result.multiline:
@@ -106,64 +103,57 @@ class _Writer:
         else:
             marker.unlink(missing_ok=True)
 
-    def row(self, name: str, *values: Any) -> None:
-        line = ",".join(field_text(v) for v in values)
-        if "\n" in line or "\r" in line:
+    def rows(self, name: str, rows: list[tuple[Any, ...]]) -> None:
+        self.writers[name].writerows(rows)
+        self.result.counts[name] += len(rows)
+
+    def free_text(self, *values: str) -> None:
+        """Note values that may hold line breaks (bodies are JSON, ids never do)."""
+        if any("\n" in v or "\r" in v for v in values):
             self.result.multiline = True
-        self.files[name].write(line + "\n")
-        self.result.counts[name] += 1
 
 
 def write_import_files(store: GraphStore, folder: Path) -> ImportFiles:
     """Write the whole store as importer files into ``folder`` (existing files replaced)."""
-    sources: dict[str, Source] = {}
     with _Writer(folder) as out:
-        for src in pages(store.scan_sources):
-            sources[src.id] = src  # edge facts need each claim's source dates
-            out.row("nodes-sources.csv", src.id, canonical_json(src), "Source")
+        for srcs in pages(store.source_rows):
+            out.rows("nodes-sources.csv", [(s.id, s.body, "Source") for s in srcs])
         keys: set[str] = set()
-        for ent in pages(store.scan_entities):
-            _entity(out, ent, keys)
-        for rel in pages(store.scan_relationships):
-            _relationship(out, rel, sources)
-        for merged, canonical, reason in store.merge_decisions():
-            out.row("nodes-merges.csv", merged, canonical, reason, "Merge")
+        for ents in pages(store.entity_rows):
+            _entities(out, ents, keys)
+        for rels in pages(store.relationship_rows):
+            _relationships(out, rels)
+        merges = store.merge_decisions()
+        out.free_text(*(reason for _, _, reason in merges))
+        out.rows("nodes-merges.csv", [(m, c, r, "Merge") for m, c, r in merges])
     return out.result
 
 
-def _entity(out: _Writer, ent: Entity, keys: set[str]) -> None:
-    kind = ent.kind.value
-    out.row(
+def _entities(out: _Writer, ents: list[EntityRow], keys: set[str]) -> None:
+    out.rows(
         "nodes-entities.csv",
-        ent.id,
-        kind,
-        ent.name,
-        search_text(ent),
-        canonical_json(ent),
-        f"Entity;{kind}",
+        [(e.id, e.kind, e.name, e.search, e.body, f"Entity;{e.kind}") for e in ents],
     )
-    for key in dict.fromkeys(identifier_keys(ent)):
-        if key not in keys:
-            keys.add(key)
-            out.row("nodes-idkeys.csv", key, "IdKey")
-        out.row("relationships-identified.csv", ent.id, key, "IDENTIFIED_BY")
+    held = [(e.id, key) for e in ents for key in e.keys]
+    new = [key for _, key in held if key not in keys]
+    keys.update(new)
+    out.free_text(*(e.name for e in ents), *(e.search for e in ents), *new)
+    out.rows("nodes-idkeys.csv", [(key, "IdKey") for key in dict.fromkeys(new)])
+    out.rows("relationships-identified.csv", [(i, key, "IDENTIFIED_BY") for i, key in held])
 
 
-def _relationship(out: _Writer, rel: Relationship, sources: dict[str, Source]) -> None:
-    kind = rel.type.value
-    out.row("nodes-claims.csv", rel.id, kind, rel.source, rel.target, canonical_json(rel), "Claim")
-    for source, stance in dict.fromkeys((ev.source, ev.stance.value) for ev in rel.evidence):
-        out.row("relationships-cites.csv", rel.id, source, stance, "CITES")
-    f = edge_facts(rel, sources)
-    out.row(
+def _relationships(out: _Writer, rels: list[RelationshipRow]) -> None:
+    out.rows(
+        "nodes-claims.csv", [(r.id, r.type, r.source, r.target, r.body, "Claim") for r in rels]
+    )
+    out.rows(
+        "relationships-cites.csv",
+        [(r.id, source, stance, "CITES") for r in rels for source, stance in r.cites],
+    )
+    out.rows(
         "relationships-edges.csv",
-        rel.source,
-        rel.target,
-        rel.id,
-        f["strength"],
-        f["since"],
-        f["until"],
-        f["confidence"],
-        f["known"],
-        kind,
+        [
+            (r.source, r.target, r.id, r.strength, r.since, r.until, r.confidence, r.known, r.type)
+            for r in rels
+        ],
     )

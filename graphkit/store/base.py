@@ -17,6 +17,14 @@ from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind
 from graphkit.semantics import ResolvedFilters
+from graphkit.store.rows import (
+    EntityRow,
+    RelationshipRow,
+    SourceRow,
+    entity_row,
+    relationship_row,
+    source_row,
+)
 from graphkit.traversal import Arc, strength_key
 
 #: One ranked answer row: node id, path strength, relationship ids from the anchor outward.
@@ -201,6 +209,20 @@ class GraphStore(ABC):
     @abstractmethod
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         """Every recorded merge as (merged id, canonical id, reason), by merged id."""
+
+    def source_rows(self, after: str | None, limit: int) -> list[SourceRow]:
+        """Sources as stored, in id order after ``after`` (whole-store exports)."""
+        return [source_row(s) for s in self.scan_sources(after, limit)]
+
+    def entity_rows(self, after: str | None, limit: int) -> list[EntityRow]:
+        """Entities as stored — body, search text, identifier keys — in id order."""
+        return [entity_row(e) for e in self.scan_entities(after, limit)]
+
+    def relationship_rows(self, after: str | None, limit: int) -> list[RelationshipRow]:
+        """Relationships as stored — body, citations, edge facts — in id order."""
+        rels = self.scan_relationships(after, limit)
+        sources = self.sources({ev.source for r in rels for ev in r.evidence})
+        return [relationship_row(r, sources) for r in rels]
 
     # ------------------------------------------------------------------ admin
     @abstractmethod

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from pydantic import BaseModel
 
 from graphkit.csr import (
@@ -31,12 +32,21 @@ from graphkit.csr import (
     day_numbers,
 )
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
-from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
+from graphkit.model import (
+    Batch,
+    Entity,
+    Relationship,
+    Source,
+    Stance,
+    canonical_json,
+    edge_facts,
+)
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
 from graphkit.schema import EntityKind
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
+from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
 from graphkit.text import search_text
 from graphkit.traversal import Arc, k_best_paths
 
@@ -550,6 +560,51 @@ class EmbeddedStore(GraphStore):
                 f"SELECT body FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (after or "", limit)
             ).fetchall()
         return [model.model_validate_json(body) for (body,) in rows]
+
+    # Exports read what a write stored in columns (made by the same search-text, identifier
+    # key and edge-fact functions as the default rows), so no record is parsed again.
+    def source_rows(self, after: str | None, limit: int) -> list[SourceRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, body FROM sources WHERE id > ? ORDER BY id LIMIT ?",
+                (after or "", limit),
+            ).fetchall()
+        return [SourceRow(*r) for r in rows]
+
+    def entity_rows(self, after: str | None, limit: int) -> list[EntityRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, kind, name, search, body FROM entities WHERE id > ? "
+                "ORDER BY id LIMIT ?",
+                (after or "", limit),
+            ).fetchall()
+            keys: dict[str, list[str]] = {}
+            if rows:
+                for key, eid in self._db.execute(
+                    "SELECT key, entity_id FROM identifiers WHERE entity_id BETWEEN ? AND ? "
+                    "ORDER BY entity_id, key",
+                    (rows[0][0], rows[-1][0]),
+                ):
+                    keys.setdefault(eid, []).append(key)
+        return [
+            EntityRow(eid, kind, name, search, body, tuple(keys.get(eid, ())))
+            for eid, kind, name, search, body in rows
+        ]
+
+    def relationship_rows(self, after: str | None, limit: int) -> list[RelationshipRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, type, source_id, target_id, body, strength, valid_from, valid_to, "
+                "confidence, known_from FROM relationships WHERE id > ? ORDER BY id LIMIT ?",
+                (after or "", limit),
+            ).fetchall()
+        supports = Stance.SUPPORTS.value  # the default, left out of canonical bodies
+        out = []
+        for rid, rtype, src, tgt, body, *facts in rows:
+            evidence = orjson.loads(body)["evidence"]
+            pairs = dict.fromkeys((ev["source"], ev.get("stance", supports)) for ev in evidence)
+            out.append(RelationshipRow(rid, rtype, src, tgt, body, tuple(pairs), *facts))
+        return out
 
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         with self._lock:

@@ -465,7 +465,7 @@ class Neo4jStore(GraphStore):
 
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         rows = self._rows(cypher.load("read/merge_decisions"), "merges")
-        return [(r["merged"], r["canonical"], r["reason"]) for r in rows]
+        return [(r["merged"], r["canonical"], r["reason"] or "") for r in rows]
 
     # ------------------------------------------------------------------ admin
     def stats(self) -> StoreStats:
