@@ -101,9 +101,7 @@ def generate(shape: Shape, batch_size: int = 50_000) -> Iterator[Batch]:
                 country=None,
                 # two firms in three carry an LEI, as in registers joined to GLEIF
                 identifiers=(
-                    {"lei": f"SYNTH{i:015d}"}
-                    if kind is EntityKind.COMPANY and i % 3
-                    else {}
+                    {"lei": f"SYNTH{i:015d}"} if kind is EntityKind.COMPANY and i % 3 else {}
                 ),
                 description=None,
                 unnamed=False,
