@@ -4,6 +4,7 @@ noisy, so ratios matter more than absolute times).
 
     python -m bench.run --entities 10000                       # embedded + networkx
     python -m bench.run --entities 10000 --neo4j bolt://127.0.0.1:7687   # + Neo4j (wiped!)
+    ... --neo4j-local    # + bulk import: the server is scripts/neo4j-local's (same env)
 
 Writes ``<out>/bench.json`` and ``<out>/bench.md`` and prints the table.
 """
@@ -32,6 +33,7 @@ import networkx as nx
 
 from bench.generate import Shape, generate
 from graphkit.engine import QueryEngine
+from graphkit.neo4j_export import write_import_files
 from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import ExposureRequest, Filters, PathsRequest, ReachRequest
 from graphkit.schema import RelType
@@ -67,6 +69,49 @@ def _ingest(store: GraphStore, shape: Shape, stakes: list[Stake] | None = None) 
             rels += len(batch.relationships)
     seconds += time.perf_counter() - start  # leaving the bulk load: deferred indexes
     return {"relationships": rels, "seconds": seconds, "per_second": rels / seconds}
+
+
+def _bulk_import(
+    embedded: EmbeddedStore, uri: str, folder: Path, importer: Callable[[Path], None]
+) -> dict[str, float]:
+    """The offline path into Neo4j, timed step by step: importer files written from the
+    embedded store, the importer run (the server is stopped for it and started again), the
+    constraints and indexes built on first connect."""
+    from graphkit.store.neo4j import Neo4jStore
+
+    rels = embedded.stats().relationships
+    start = time.perf_counter()
+    write_import_files(embedded, folder)
+    written = time.perf_counter()
+    importer(folder)
+    imported = time.perf_counter()
+    neo = Neo4jStore(Settings(backend="neo4j", neo4j_uri=uri))
+    ready = time.perf_counter()
+    got, want = neo.stats(), embedded.stats()
+    neo.close()
+    if (got.entities, got.relationships, got.sources) != (
+        want.entities,
+        want.relationships,
+        want.sources,
+    ):
+        raise RuntimeError(f"the import holds {got}, the embedded store {want}")
+    seconds = ready - start
+    return {
+        "relationships": rels,
+        "seconds": seconds,
+        "per_second": rels / seconds,
+        "files_seconds": written - start,
+        "import_seconds": imported - written,
+        "schema_seconds": ready - imported,
+    }
+
+
+def local_importer(folder: Path) -> None:
+    """``scripts/neo4j-local import`` on the server the environment names (NEO4J_PORT…)."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+    done = subprocess.run([str(script), "import", str(folder)], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"neo4j-local import failed: {done.stderr[-2000:]}")
 
 
 def _ownership(stakes: list[Stake], states: list[str]) -> dict[str, float]:
@@ -238,9 +283,16 @@ def _cold_start(path: Path, target: str) -> dict[str, float]:
 
 
 def run(
-    entities: int, neo4j_uri: str | None, out: Path, repeat: int = 3, per: int = 5
+    entities: int,
+    neo4j_uri: str | None,
+    out: Path,
+    repeat: int = 3,
+    per: int = 5,
+    neo4j_importer: Callable[[Path], None] | None = None,
 ) -> dict[str, Any]:
-    """Run every measurement and return (and write) the report."""
+    """Run every measurement and return (and write) the report. With ``neo4j_importer``
+    the Neo4j graph is then replaced by a bulk import of the same graph (timed too), and
+    the Neo4j queries run on the import."""
     shape = Shape(entities=entities)
     today = date.today()
     rng = random.Random(11)
@@ -270,6 +322,13 @@ def run(
         neo.wipe()
         _say("ingest into Neo4j")
         report["ingest"]["neo4j"] = _ingest(neo, shape)
+        if neo4j_importer is not None:
+            neo.close()
+            _say("bulk import into Neo4j")
+            report["ingest"]["neo4j_import"] = _bulk_import(
+                embedded, neo4j_uri, work / "neo4j-import", neo4j_importer
+            )
+            neo = Neo4jStore(Settings(backend="neo4j", neo4j_uri=neo4j_uri))
         engines["neo4j"] = QueryEngine(neo, Settings(time_budget=600))
     # Before the networkx baseline exists: its millions of Python objects would make every
     # garbage collection during the build slow, and that is the baseline's cost, not ours.
@@ -408,8 +467,15 @@ def markdown(report: dict[str, Any]) -> str:
     )
     lines.append("")
     for name, ing in report["ingest"].items():
+        steps = (
+            f" (importer files {ing['files_seconds']:.1f} s, offline import and restart "
+            f"{ing['import_seconds']:.1f} s, constraints and indexes {ing['schema_seconds']:.1f} s)"
+            if "files_seconds" in ing
+            else ""
+        )
         lines.append(
-            f"Ingest {name}: {ing['per_second']:,.0f} relationships/s ({ing['seconds']:.1f} s)."
+            f"Ingest {name}: {ing['per_second']:,.0f} relationships/s "
+            f"({ing['seconds']:.1f} s){steps}."
         )
     own = report["ownership"]
     lines.append(
@@ -432,10 +498,21 @@ def main() -> None:
     )
     parser.add_argument("--entities", type=int, default=10_000)
     parser.add_argument("--neo4j", default=None, help="Bolt URI of a server to WIPE and use.")
+    parser.add_argument(
+        "--neo4j-local",
+        action="store_true",
+        help="That server is scripts/neo4j-local's: also time a bulk import into it.",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("out/bench"))
     args = parser.parse_args()
-    report = run(args.entities, args.neo4j, args.out, repeat=args.repeat)
+    report = run(
+        args.entities,
+        args.neo4j,
+        args.out,
+        repeat=args.repeat,
+        neo4j_importer=local_importer if args.neo4j_local else None,
+    )
     print(markdown(report))
 
 

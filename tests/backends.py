@@ -9,7 +9,11 @@ are skipped with the reason on a developer machine, and fail in CI (``CI=true``)
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +36,48 @@ def neo4j_settings() -> Settings:
             pytest.fail(f"Neo4j tests must run in CI: {reason}")
         pytest.skip(reason)
     return Settings(backend="neo4j", neo4j_uri=uri, neo4j_user="neo4j", neo4j_password="")
+
+
+NEO4J_LOCAL = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+
+
+class LocalNeo4j:
+    """A second throwaway server run by ``scripts/neo4j-local`` on a free port and its own
+    data folder (for tests that stop it, e.g. to bulk-import into it)."""
+
+    def __init__(self, tmp: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        self.uri = f"bolt://127.0.0.1:{port}"
+        self.env = {
+            **os.environ,
+            "NEO4J_PORT": str(port),
+            "NEO4J_DATA_DIR": str(tmp / "neo4j-data"),
+            "NEO4J_HEAP": "512m",
+            "NEO4J_PAGECACHE": "128m",
+            "PYTHON": sys.executable,
+        }
+        self.env.pop("NEO4J_URI", None)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``scripts/neo4j-local ARGS`` for this server; fails the test when it fails."""
+        done = subprocess.run(
+            [str(NEO4J_LOCAL), *args], env=self.env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+
+@contextmanager
+def local_neo4j(tmp: Path) -> Iterator[LocalNeo4j]:
+    """A :class:`LocalNeo4j`, stopped afterwards; skips (or fails in CI) as Neo4j tests do."""
+    neo4j_settings()
+    server = LocalNeo4j(tmp)
+    try:
+        yield server
+    finally:
+        subprocess.run([str(NEO4J_LOCAL), "stop"], env=server.env, capture_output=True, timeout=120)
 
 
 def open_backend(name: str, tmp: Path) -> QueryEngine:

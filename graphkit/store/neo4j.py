@@ -37,6 +37,9 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Rows per UNWIND statement: large enough to amortise round trips, small enough for memory.
 BATCH_ROWS = 5_000
+#: Seconds to wait for indexes to come online when a store connects (a bulk import of
+#: millions of records builds them then; an ordinary start finds them online at once).
+SCHEMA_WAIT = 900
 #: Most candidate paths the k-paths query may return before it is refused as too broad.
 MAX_PATH_ROWS = 200_000
 
@@ -118,10 +121,13 @@ class Neo4jStore(GraphStore):
         return self._read(work, what, timeout)
 
     def ensure_schema(self) -> None:
-        """Create constraints and indexes if missing (idempotent)."""
+        """Create constraints and indexes if missing (idempotent), and wait until they are
+        online: on a bulk-imported graph they are built now, and a search run before the
+        text index is ready would scan every entity."""
         with _translated("schema set-up"), self._driver.session(database=self.database) as s:
             for statement in cypher.statements("schema/constraints"):
                 s.run(statement).consume()
+            s.run(cypher.load("admin/await_indexes"), seconds=SCHEMA_WAIT).consume()
 
     def wipe(self) -> None:
         """Delete everything in the database (tests and explicit resets only)."""

@@ -9,7 +9,7 @@ import pytest
 
 from bench.generate import Shape, generate
 from bench.run import run
-from tests.backends import neo4j_settings
+from tests.backends import local_neo4j, neo4j_settings
 
 
 def test_generator_is_deterministic_and_shaped_like_ownership() -> None:
@@ -47,3 +47,25 @@ def test_benchmark_runs_side_by_side_with_neo4j(tmp_path: Path) -> None:
     timed = [row for q in ("reach", "exposure") for row in report[q].values() if row["targets"]]
     assert timed and all(row["neo4j"]["n"] >= 1 for row in timed)
     assert "Neo4j" in (tmp_path / "bench.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.neo4j
+def test_benchmark_times_a_bulk_import_into_neo4j(tmp_path: Path) -> None:
+    """The offline path (importer files, neo4j-admin import, constraints) on a throwaway
+    server of its own; the Neo4j queries then run on the imported graph."""
+    with local_neo4j(tmp_path) as server:
+        server.run("start")
+        report = run(
+            300,
+            server.uri,
+            tmp_path / "out",
+            repeat=1,
+            per=1,
+            neo4j_importer=lambda folder: server.run("import", str(folder)),
+        )
+    bulk = report["ingest"]["neo4j_import"]
+    assert bulk["relationships"] == report["ingest"]["embedded"]["relationships"] > 0
+    assert bulk["files_seconds"] > 0 and bulk["import_seconds"] > 0
+    timed = [row for q in ("reach", "exposure") for row in report[q].values() if row["targets"]]
+    assert timed and all(row["neo4j"]["n"] >= 1 for row in timed)
+    assert "offline import" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")

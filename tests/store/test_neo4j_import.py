@@ -1,13 +1,9 @@
 """Bulk import into a real Neo4j: the importer's files give the graph transactional writes
-give. A second throwaway server (its own port and data folder) is started for the import,
-because the importer replaces a stopped server's database."""
+give. A second throwaway server (its own port and data folder) takes the import, because
+the importer replaces a stopped server's database."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -19,9 +15,8 @@ from graphkit.settings import Settings
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.store.neo4j import Neo4jStore
 from graphkit.validate import RawRecord
-from tests.backends import neo4j_settings
+from tests.backends import local_neo4j
 from tests.conformance.datasets import gleif, icij, seed
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.neo4j
 
@@ -38,50 +33,21 @@ def _records() -> list[list[RawRecord]]:
     return [seed(), gleif(), icij(), [DOC, AWKWARD]]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[QueryEngine, QueryEngine]]:
     """(embedded staging store, Neo4j server holding its import)."""
-    neo4j_settings()  # skips (or fails in CI) the way every Neo4j test does
     tmp = tmp_path_factory.mktemp("import")
-    staging = QueryEngine(EmbeddedStore(tmp / "staging.db"), Settings(store=tmp / "staging.db"))
-    for records in _records():
-        staging.ingest(records)
-    staging.merge("icij:12000001", ["icij:12000004"])
-    files = staging.export_neo4j(tmp / "files")
-    assert files.multiline and (tmp / "files" / MULTILINE_MARKER).exists()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "NEO4J_PORT": str(port),
-        "NEO4J_DATA_DIR": str(tmp / "neo4j-data"),
-        "NEO4J_HEAP": "512m",
-        "NEO4J_PAGECACHE": "128m",
-        "PYTHON": sys.executable,
-    }
-    env.pop("NEO4J_URI", None)
-    script = ROOT / "scripts" / "neo4j-local"
-    try:
-        done = subprocess.run(
-            [str(script), "import", str(tmp / "files")],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        assert "imported in" in done.stderr
-        uri = f"bolt://127.0.0.1:{port}"
-        neo = QueryEngine(Neo4jStore(Settings(backend="neo4j", neo4j_uri=uri)), Settings())
+    with local_neo4j(tmp) as server:
+        staging = QueryEngine(EmbeddedStore(tmp / "staging.db"), Settings(store=tmp / "staging.db"))
+        for records in _records():
+            staging.ingest(records)
+        staging.merge("icij:12000001", ["icij:12000004"])
+        files = staging.export_neo4j(tmp / "files")
+        assert files.multiline and (tmp / "files" / MULTILINE_MARKER).exists()
+        assert "imported in" in server.run("import", str(tmp / "files")).stderr
+        neo = QueryEngine(Neo4jStore(Settings(backend="neo4j", neo4j_uri=server.uri)), Settings())
         yield staging, neo
         neo.store.close()
-    finally:
-        subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=120)
         staging.store.close()
 
 
