@@ -602,7 +602,9 @@ class EmbeddedStore(GraphStore):
         out = []
         for rid, rtype, src, tgt, body, *facts in rows:
             evidence = orjson.loads(body)["evidence"]
-            pairs = dict.fromkeys((ev["source"], ev.get("stance", supports)) for ev in evidence)
+            pairs = [(ev["source"], ev.get("stance", supports)) for ev in evidence]
+            if len(pairs) > 1:  # most claims cite one document once
+                pairs = list(dict.fromkeys(pairs))
             out.append(RelationshipRow(rid, rtype, src, tgt, body, tuple(pairs), *facts))
         return out
 
