@@ -5,6 +5,7 @@ the importer replaces a stopped server's database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,18 @@ def test_loading_the_same_records_into_the_import_changes_nothing(
         assert sum(summary.created.values()) == 0, summary
         assert sum(summary.updated.values()) == 0, summary
     assert neo.stats() == before
+
+
+def test_exporting_the_imported_database_gives_the_same_files(
+    imported: tuple[QueryEngine, QueryEngine], tmp_path: Path
+) -> None:
+    """Any store exports: Neo4j derives its rows from the records, the embedded store reads
+    its columns, and both write the same bytes (so one database copies into another)."""
+    staging, neo = imported
+    a = staging.export_neo4j(tmp_path / "from-embedded")
+    b = neo.export_neo4j(tmp_path / "from-neo4j")
+    assert a.counts == b.counts and a.multiline == b.multiline
+    for name in a.counts:
+        assert (tmp_path / "from-neo4j" / name).read_bytes() == (
+            tmp_path / "from-embedded" / name
+        ).read_bytes(), name
