@@ -15,8 +15,13 @@ the importer. Uniqueness constraints are created when the store first connects.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,6 +53,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
 #: quoted fields across lines, which it does more slowly).
 MULTILINE_MARKER = "multiline"
 PAGE = 5_000
+#: Relationships a store must hold before its export is split between processes (below
+#: this, starting them costs more than it saves).
+PART_RELATIONSHIPS = 250_000
+_RELATIONSHIP_FILES = ("nodes-claims.csv", "relationships-cites.csv", "relationships-edges.csv")
+#: Workers fork where that is safe to do (Linux: no re-import of the caller's main module,
+#: so a script need not guard its entry point; a worker touches no lock of the parent's).
+_START = "fork" if sys.platform == "linux" else "spawn"
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -59,10 +72,17 @@ class ImportFiles:
     multiline: bool = False
 
 
-def pages(scan: Callable[[str | None, int], list[Any]]) -> Iterator[list[Any]]:
-    """Every record of one kind from a store's id-ordered scan, a page at a time."""
-    after: str | None = None
+def pages(
+    scan: Callable[[str | None, int], list[Any]], after: str | None = None, upto: str | None = None
+) -> Iterator[list[Any]]:
+    """Records of one kind from a store's id-ordered scan, a page at a time: those with ids
+    after ``after`` up to ``upto`` included (``None``: from the first, to the last)."""
     while chunk := scan(after, PAGE):
+        if upto is not None and chunk[-1].id > upto:
+            chunk = [r for r in chunk if r.id <= upto]
+            if chunk:
+                yield chunk
+            return
         yield chunk
         after = chunk[-1].id
 
@@ -73,20 +93,24 @@ class _Writer:
     Strings are quoted, and a missing value comes out as ``""``, which the importer is told
     to read as "no property" (``--ignore-empty-strings``, as a Cypher ``null`` sets none).
     No property a store writes is an empty string (ids, names, kinds, bodies and search
-    text never are), so nothing is lost.
+    text never are), so nothing is lost. A ``part`` writes ``<name>-<part>.csv`` files (the
+    importer reads every file of a kind).
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, names: Iterable[str] = HEADERS, part: int = 0) -> None:
         self.folder = folder
+        self.names = tuple(names)
+        self.part = part
         self.handles: list[IO[str]] = []
         self.writers: dict[str, Any] = {}
         self.result = ImportFiles(folder)
 
     def __enter__(self) -> _Writer:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, header in HEADERS.items():
-            handle = (self.folder / name).open("w", encoding="utf-8", newline="")
-            handle.write(",".join(header) + "\n")
+        for name in self.names:
+            file = name.replace(".csv", f"-{self.part}.csv") if self.part else name
+            handle = (self.folder / file).open("w", encoding="utf-8", newline="")
+            handle.write(",".join(HEADERS[name]) + "\n")
             self.handles.append(handle)
             self.writers[name] = csv.writer(
                 handle, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n"
@@ -97,11 +121,6 @@ class _Writer:
     def __exit__(self, *exc: object) -> None:
         for handle in self.handles:
             handle.close()
-        marker = self.folder / MULTILINE_MARKER
-        if self.result.multiline:
-            marker.write_text("quoted values span lines\n", encoding="utf-8")
-        else:
-            marker.unlink(missing_ok=True)
 
     def rows(self, name: str, rows: list[tuple[Any, ...]]) -> None:
         self.writers[name].writerows(rows)
@@ -114,19 +133,69 @@ class _Writer:
 
 
 def write_import_files(store: GraphStore, folder: Path) -> ImportFiles:
-    """Write the whole store as importer files into ``folder`` (existing files replaced)."""
-    with _Writer(folder) as out:
+    """Write the whole store as importer files into ``folder``, replacing earlier ones.
+
+    Relationships (most of a large store) are split between processes, one per core, when
+    the store can be opened by another process and holds :data:`PART_RELATIONSHIPS` or
+    more; each writes its own part files.
+    """
+    _clear(folder)
+    parts = max(1, min(_CORES, store.stats().relationships // PART_RELATIONSHIPS))
+    split = store.export_split(parts) if parts > 1 else None
+    names = [n for n in HEADERS if split is None or n not in _RELATIONSHIP_FILES]
+    with _Writer(folder, names) as out, ExitStack() as stack:
+        workers: list[Future[dict[str, int]]] = []
+        if split is not None:
+            opener, bounds = split
+            pool = stack.enter_context(
+                ProcessPoolExecutor(len(bounds) + 1, mp_context=get_context(_START))
+            )
+            edges = [None, *bounds, None]
+            workers = [
+                pool.submit(_write_part, opener, edges[i], edges[i + 1], folder, i + 1)
+                for i in range(len(bounds) + 1)
+            ]
         for srcs in pages(store.source_rows):
             out.rows("nodes-sources.csv", [(s.id, s.body, "Source") for s in srcs])
         keys: set[str] = set()
         for ents in pages(store.entity_rows):
             _entities(out, ents, keys)
-        for rels in pages(store.relationship_rows):
-            _relationships(out, rels)
+        if split is None:
+            for rels in pages(store.relationship_rows):
+                _relationships(out, rels)
         merges = store.merge_decisions()
         out.free_text(*(reason for _, _, reason in merges))
         out.rows("nodes-merges.csv", [(m, c, r, "Merge") for m, c, r in merges])
-    return out.result
+        for worker in workers:
+            for name, count in worker.result().items():
+                out.result.counts[name] = out.result.counts.get(name, 0) + count
+    result = out.result
+    result.counts = {name: result.counts.get(name, 0) for name in HEADERS}
+    if result.multiline:
+        (folder / MULTILINE_MARKER).write_text("quoted values span lines\n", encoding="utf-8")
+    return result
+
+
+def _clear(folder: Path) -> None:
+    """Remove importer files of an earlier export (a stale part would be imported too)."""
+    if folder.is_dir():
+        for old in (*folder.glob("nodes-*.csv"), *folder.glob("relationships-*.csv")):
+            old.unlink()
+        (folder / MULTILINE_MARKER).unlink(missing_ok=True)
+
+
+def _write_part(
+    opener: Callable[[], GraphStore], after: str | None, upto: str | None, folder: Path, part: int
+) -> dict[str, int]:
+    """Relationships with ids in ``(after, upto]`` into part files (in a worker process)."""
+    store = opener()
+    try:
+        with _Writer(folder, _RELATIONSHIP_FILES, part) as out:
+            for rels in pages(store.relationship_rows, after, upto):
+                _relationships(out, rels)
+        return out.result.counts
+    finally:
+        store.close()
 
 
 def _entities(out: _Writer, ents: list[EntityRow], keys: set[str]) -> None:

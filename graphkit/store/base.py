@@ -210,6 +210,13 @@ class GraphStore(ABC):
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         """Every recorded merge as (merged id, canonical id, reason), by merged id."""
 
+    def export_split(self, parts: int) -> tuple[Callable[[], GraphStore], list[str]] | None:
+        """How other processes may open this store, and the ``parts - 1`` relationship ids
+        that cut its relationships into ``parts`` ranges of about equal size (each range
+        ends at its cut id), so an export can write the ranges in parallel. ``None`` (the
+        default) when the store cannot be shared that way."""
+        return None
+
     def source_rows(self, after: str | None, limit: int) -> list[SourceRow]:
         """Sources as stored, in id order after ``after`` (whole-store exports)."""
         return [source_row(s) for s in self.scan_sources(after, limit)]

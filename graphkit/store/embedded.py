@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -560,6 +561,20 @@ class EmbeddedStore(GraphStore):
                 f"SELECT body FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (after or "", limit)
             ).fetchall()
         return [model.model_validate_json(body) for (body,) in rows]
+
+    def export_split(self, parts: int) -> tuple[Callable[[], GraphStore], list[str]] | None:
+        if self.path == ":memory:":
+            return None
+        with self._lock:
+            (total,) = self._db.execute("SELECT COUNT(*) FROM relationships").fetchone()
+            cuts = [
+                self._db.execute(
+                    "SELECT id FROM relationships ORDER BY id LIMIT 1 OFFSET ?",
+                    (total * k // parts,),
+                ).fetchone()
+                for k in range(1, parts)
+            ]
+        return partial(EmbeddedStore, self.path), [c[0] for c in cuts if c]
 
     # Exports read what a write stored in columns (made by the same search-text, identifier
     # key and edge-fact functions as the default rows), so no record is parsed again.

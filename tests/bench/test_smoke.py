@@ -61,7 +61,7 @@ def test_benchmark_times_a_bulk_import_into_neo4j(tmp_path: Path) -> None:
             tmp_path / "out",
             repeat=1,
             per=1,
-            neo4j_importer=lambda folder: server.run("import", str(folder)),
+            neo4j_local=server.run,
         )
     bulk = report["ingest"]["neo4j_import"]
     assert bulk["relationships"] == report["ingest"]["embedded"]["relationships"] > 0
