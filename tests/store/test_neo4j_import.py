@@ -4,6 +4,7 @@ the importer replaces a stopped server's database."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from graphkit.settings import Settings
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.store.neo4j import Neo4jStore
 from graphkit.validate import RawRecord
-from tests.backends import local_neo4j
+from tests.backends import NEO4J_LOCAL, local_neo4j
 from tests.conformance.datasets import gleif, icij, seed
 
 pytestmark = pytest.mark.neo4j
@@ -134,3 +135,30 @@ def test_exporting_the_imported_database_gives_the_same_files(
     assert _content(tmp_path / "from-embedded", "nodes-claims.csv") == _content(
         tmp_path / "from-neo4j", "nodes-claims.csv"
     )
+
+
+def test_a_failed_import_names_the_file_line_and_reason(
+    imported: tuple[QueryEngine, QueryEngine], tmp_path: Path
+) -> None:
+    """Bad files (here an edge to an entity nobody wrote) stop the importer; the script says
+    what was wrong (and, outside multi-line mode, the file, line and field), and leaves its
+    server stopped rather than serving a broken database."""
+    staging, _ = imported
+    staging.export_neo4j(tmp_path / "files")
+    with (tmp_path / "files" / "relationships-edges.csv").open("a", encoding="utf-8") as f:
+        f.write('"nobody","logink","X:1",1.0,"","",0.8,"","OWNS"\n')
+    with local_neo4j(tmp_path) as server:
+        done = subprocess.run(
+            [str(NEO4J_LOCAL), "import", str(tmp_path / "files")],
+            env=server.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 1
+        assert "nobody (Entity)-[OWNS]->logink (Entity) referring to missing node" in done.stderr
+        assert "stays stopped" in done.stderr
+        status = subprocess.run(
+            [str(NEO4J_LOCAL), "status"], env=server.env, capture_output=True, text=True
+        )
+        assert status.returncode == 3  # not running
