@@ -160,3 +160,29 @@ def test_time_budget_is_enforced() -> None:
             filters=FILTERS,
             time_budget=-1.0,
         )
+
+
+def test_concurrent_wide_searches_give_the_answers_of_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """API threads search at once: each has its own node rows, and their wide layers share
+    the helper thread; no answer may change."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
+    monkeypatch.setattr("graphkit.csr._CORES", 2)
+    index = _random_index(300, 1500, 5)
+
+    def answer(anchor: str, inbound: bool) -> tuple[int, list[tuple[str, float, tuple[str, ...]]]]:
+        found = index.best_paths(
+            anchor, inbound=inbound, max_depth=5, min_strength=0.0, filters=FILTERS,
+            time_budget=None,
+        )  # fmt: skip
+        return found.ranked(None, 0, 10_000)
+
+    jobs = [(a, inbound) for a in index.node_ids[:40] for inbound in (False, True)]
+    alone = [answer(a, inbound) for a, inbound in jobs]
+    assert sum(total for total, _ in alone) > 2000  # layers wide enough to matter
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda job: answer(*job), jobs * 3))
+    assert together == alone * 3
