@@ -13,7 +13,6 @@ Nodes and relationships are numbered in id order, so "smaller id" is "smaller nu
 from __future__ import annotations
 
 import io
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -45,6 +44,7 @@ from graphkit.kernels import (
 )
 from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
 from graphkit.semantics import ResolvedFilters
+from graphkit.settings import CORES
 from graphkit.traversal import STRENGTH_SCALE, Arc
 
 IntArray = npt.NDArray[np.int64]
@@ -73,7 +73,7 @@ COMPILED_LABELS = 20_000
 #: A layer whose frontier has this many nodes is relaxed by two threads, each owning half
 #: of the heads (a giant layer is bound by memory misses, which two cores take in parallel).
 PARALLEL_FRONTIER = 20_000
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_CORES = CORES
 _helper: ThreadPoolExecutor | None = None
 _helper_lock = threading.Lock()
 #: The anchor's label row (read-only: the kernels never write their inputs).

@@ -15,7 +15,6 @@ the importer. Uniqueness constraints are created when the store first connects.
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
+from graphkit.settings import CORES
 from graphkit.store.base import GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow
 
@@ -60,7 +60,7 @@ _RELATIONSHIP_FILES = ("nodes-claims.csv", "relationships-cites.csv", "relations
 #: Workers fork where that is safe to do (Linux: no re-import of the caller's main module,
 #: so a script need not guard its entry point; a worker touches no lock of the parent's).
 _START = "fork" if sys.platform == "linux" else "spawn"
-_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_CORES = CORES
 
 
 @dataclass

@@ -29,6 +29,7 @@ from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType, influence_
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore, PathMap
+from graphkit.store.rows import cites
 from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
 
@@ -230,12 +231,7 @@ class Neo4jStore(GraphStore):
                 "source": r.source,
                 "target": r.target,
                 "body": bodies[r.id],
-                "cites": [
-                    {"source": source, "stance": stance}
-                    for source, stance in dict.fromkeys(
-                        (ev.source, ev.stance.value) for ev in r.evidence
-                    )
-                ],
+                "cites": [{"source": source, "stance": stance} for source, stance in cites(r)],
             }
             for r in rels
         ]
