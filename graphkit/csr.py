@@ -16,10 +16,11 @@ import io
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,8 +35,9 @@ from graphkit.kernels import (
     LABEL,
     STRENGTH,
     collect,
+    collect_scan,
     new_state,
-    rank_layer,
+    rank_range,
     relax,
     reset,
     search_layers,
@@ -73,6 +75,9 @@ COMPILED_LABELS = 20_000
 #: A layer whose frontier has this many nodes is relaxed by two threads, each owning half
 #: of the heads (a giant layer is bound by memory misses, which two cores take in parallel).
 PARALLEL_FRONTIER = 20_000
+#: A search with labels for at least one node in SCAN_SHARE collects them by streaming every
+#: node row (sequential, ~64 bytes a node) rather than one scattered read per label.
+SCAN_SHARE = 4
 _CORES = CORES
 _helper: ThreadPoolExecutor | None = None
 _helper_lock = threading.Lock()
@@ -485,7 +490,23 @@ def _wide_layer(
     heads = np.concatenate((lower, higher))
     if last:  # no layer follows to break ties by rank
         return heads, parents, rels, _EMPTY, _EMPTY, _ONE[:0]
-    rank_of, labels, strengths = rank_layer(len(frontier), parent_rank, rels, new_s, first_label)
+    f = len(frontier)
+    ordered = np.empty(t, dtype=np.int64)
+    rank_of = np.empty(t, dtype=np.int64)
+    labels = np.empty(t, dtype=np.int64)
+    strengths = np.empty(t, dtype=np.float64)
+
+    def rank_part(low: int, high: int) -> None:  # the parent ranks in [low, high)
+        rank_range(parent_rank, rels, new_s, first_label, low, high, ordered, rank_of, labels,
+                   strengths)  # fmt: skip
+
+    try:
+        upper = helper.submit(rank_part, f // 2, f)
+        rank_part(0, f // 2)
+        upper.result()
+    except BaseException:
+        sc.size = -1
+        raise
     return heads, parents, rels, rank_of, labels, strengths
 
 
@@ -493,13 +514,17 @@ def _collect(
     labelled: IntArray, sc: _Scratch
 ) -> tuple[IntArray, FloatArray, IntArray, npt.NDArray[np.int16], IntArray]:
     """Final labels of a search (:func:`graphkit.kernels.collect`), a large one in halves."""
-    n = sc.state.shape[0]
-    if len(labelled) < PARALLEL_FRONTIER or _CORES == 1:
-        return collect(labelled, sc.state, sc.fstate, sc.key, 0, n)
+    n, m = sc.state.shape[0], len(labelled)
+    if m * SCAN_SHARE >= n:  # most rows hold a label: stream them all
+        part: Callable[..., Any] = partial(collect_scan, sc.state, sc.fstate, sc.key, m)
+    else:
+        part = partial(collect, labelled, sc.state, sc.fstate, sc.key)
+    if m < PARALLEL_FRONTIER or _CORES == 1:
+        return part(0, n)  # type: ignore[no-any-return]
     split = n // 2
     try:
-        upper = _the_helper().submit(collect, labelled, sc.state, sc.fstate, sc.key, split, n)
-        lower = collect(labelled, sc.state, sc.fstate, sc.key, 0, split)
+        upper = _the_helper().submit(part, split, n)
+        lower = part(0, split)
         higher = upper.result()
     except BaseException:
         sc.size = -1

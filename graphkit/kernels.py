@@ -206,20 +206,54 @@ def rank_layer(
     Returns each new label's rank, and the labels and strengths in rank order.
     """
     t = parent_rank.shape[0]
-    counts = np.zeros(f + 1, np.int64)
-    for w in range(t):
-        counts[parent_rank[w] + 1] += 1
-    for i in range(f):
-        counts[i + 1] += counts[i]
     ordered = np.empty(t, np.int64)
+    rank_of = np.empty(t, np.int64)
+    labels_out = np.empty(t, np.int64)
+    strengths_out = np.empty(t, np.float64)
+    rank_range(
+        parent_rank, rels, new_s, first_label, 0, f, ordered, rank_of, labels_out, strengths_out
+    )
+    return rank_of, labels_out, strengths_out
+
+
+@njit(cache=True, nogil=True)
+def rank_range(
+    parent_rank: Any,
+    rels: Any,
+    new_s: Any,
+    first_label: int,
+    low: int,
+    high: int,
+    ordered: Any,
+    rank_of: Any,
+    labels_out: Any,
+    strengths_out: Any,
+) -> None:
+    """:func:`rank_layer` for the new paths whose parent rank is in ``low <= rank < high``:
+    they take the ranks after every path with a lower parent rank, so two threads given
+    disjoint ranges write disjoint parts of the outputs (``ordered`` is scratch)."""
+    t = parent_rank.shape[0]
+    counts = np.zeros(high - low + 1, np.int64)
+    base = 0
     for w in range(t):
         b = parent_rank[w]
-        ordered[counts[b]] = w
-        counts[b] += 1
-    start = 0
-    while start < t:
+        if b < low:
+            base += 1
+        elif b < high:
+            counts[b - low + 1] += 1
+    counts[0] = base
+    for i in range(high - low):
+        counts[i + 1] += counts[i]
+    stop_all = counts[high - low]
+    for w in range(t):
+        b = parent_rank[w]
+        if low <= b < high:
+            ordered[counts[b - low]] = w
+            counts[b - low] += 1
+    start = base
+    while start < stop_all:
         stop = start + 1
-        while stop < t and parent_rank[ordered[stop]] == parent_rank[ordered[start]]:
+        while stop < stop_all and parent_rank[ordered[stop]] == parent_rank[ordered[start]]:
             stop += 1
         if stop - start > 16:  # a hub: sort its children properly
             group = ordered[start:stop].copy()
@@ -233,15 +267,11 @@ def rank_layer(
                     y -= 1
                 ordered[y + 1] = v
         start = stop
-    rank_of = np.empty(t, np.int64)
-    labels_out = np.empty(t, np.int64)
-    strengths_out = np.empty(t, np.float64)
-    for x in range(t):
+    for x in range(base, stop_all):
         w = ordered[x]
         rank_of[w] = x
         labels_out[x] = first_label + w
         strengths_out[x] = new_s[w]
-    return rank_of, labels_out, strengths_out
 
 
 @njit(cache=True, nogil=True)
@@ -362,6 +392,42 @@ def collect(
     if m and low <= labelled[0] < high:
         reset(labelled[:1], state, key)
     return nodes[w:], s[w:], k[w:], h[w:], lab[w:]
+
+
+@njit(cache=True, nogil=True)
+def collect_scan(
+    state: Any, fstate: Any, key: Any, m: int, low: int, high: int
+) -> tuple[Any, Any, Any, Any, Any]:
+    """What :func:`collect` returns (in node order), read by one sequential pass over the
+    rows of ``low <= node < high`` instead of one scattered read per label: when a search
+    has labelled a large share of the graph, streaming every row is the cheaper way.
+
+    ``m`` is the number of labels (an upper bound on the reached nodes). Label 0, the
+    anchor, is reset but not returned, as in :func:`collect`.
+    """
+    nodes = np.empty(m, np.int64)
+    s = np.empty(m, np.float64)
+    k = np.empty(m, np.int64)
+    h = np.empty(m, np.int16)
+    lab = np.empty(m, np.int64)
+    w = 0
+    for node in range(low, high):
+        p = state[node, LABEL]
+        if p < 0:
+            continue
+        if p > 0:
+            nodes[w] = node
+            s[w] = fstate[node, STRENGTH]
+            k[w] = state[node, KEY]
+            h[w] = state[node, HOPS]
+            lab[w] = p
+            w += 1
+        key[node] = -1
+        state[node, STRENGTH] = 0
+        state[node, KEY] = -1
+        state[node, LABEL] = -1
+        state[node, HOPS] = 0
+    return nodes[:w], s[:w], k[:w], h[:w], lab[:w]
 
 
 @njit(cache=True, nogil=True)

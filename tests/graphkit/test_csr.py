@@ -69,8 +69,10 @@ def test_vectorised_search_equals_the_reference_search(
     seed: int, inbound: bool, budget: int, wide: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Also when the search outgrows one compiled call (``COMPILED_LABELS``) and resumes, and
-    when every layer and the final collection run in two threads (``wide``)."""
+    when every layer, its ranking and the final collection run in two threads (``wide``);
+    final labels are collected label by label, or (``wide``) by streaming every node row."""
     monkeypatch.setattr("graphkit.csr.COMPILED_LABELS", budget)
+    monkeypatch.setattr("graphkit.csr.SCAN_SHARE", 10**9 if wide else 0)
     if wide:
         monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
         monkeypatch.setattr("graphkit.csr._CORES", 2)
