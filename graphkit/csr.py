@@ -513,9 +513,11 @@ def _wide_layer(
 def _collect(
     labelled: IntArray, sc: _Scratch
 ) -> tuple[IntArray, FloatArray, IntArray, npt.NDArray[np.int16], IntArray]:
-    """Final labels of a search (:func:`graphkit.kernels.collect`), a large one in halves."""
+    """Final labels of a search (:func:`graphkit.kernels.collect`, or
+    :func:`graphkit.kernels.collect_scan` when labels cover a large share of the nodes), a
+    large one in halves."""
     n, m = sc.state.shape[0], len(labelled)
-    if m * SCAN_SHARE >= n:  # most rows hold a label: stream them all
+    if m * SCAN_SHARE >= n:  # many rows hold a label: stream them all
         part: Callable[..., Any] = partial(collect_scan, sc.state, sc.fstate, sc.key, m)
     else:
         part = partial(collect, labelled, sc.state, sc.fstate, sc.key)
