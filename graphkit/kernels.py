@@ -384,11 +384,7 @@ def collect(
             k[w] = state[node, KEY]
             h[w] = state[node, HOPS]
             lab[w] = p
-            key[node] = -1
-            state[node, STRENGTH] = 0
-            state[node, KEY] = -1
-            state[node, LABEL] = -1
-            state[node, HOPS] = 0
+            _rest(node, state, key)
     if m and low <= labelled[0] < high:
         reset(labelled[:1], state, key)
     return nodes[w:], s[w:], k[w:], h[w:], lab[w:]
@@ -422,12 +418,18 @@ def collect_scan(
             h[w] = state[node, HOPS]
             lab[w] = p
             w += 1
-        key[node] = -1
-        state[node, STRENGTH] = 0
-        state[node, KEY] = -1
-        state[node, LABEL] = -1
-        state[node, HOPS] = 0
+        _rest(node, state, key)
     return nodes[:w], s[:w], k[:w], h[:w], lab[:w]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rest(node: int, state: Any, key: Any) -> None:
+    """Put one node row back at rest (no label); candidate columns are cleared by settle."""
+    key[node] = -1
+    state[node, STRENGTH] = 0
+    state[node, KEY] = -1
+    state[node, LABEL] = -1
+    state[node, HOPS] = 0
 
 
 @njit(cache=True, nogil=True)
@@ -435,11 +437,7 @@ def reset(labelled: Any, state: Any, key: Any) -> None:
     """Put the rows of every labelled node back to rest."""
     for p in range(labelled.shape[0]):
         node = labelled[p]
-        key[node] = -1
-        state[node, STRENGTH] = 0
-        state[node, KEY] = -1
-        state[node, LABEL] = -1
-        state[node, HOPS] = 0
+        _rest(node, state, key)
 
 
 @njit(cache=True, nogil=True)
