@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -30,20 +30,32 @@ from graphkit.query import (
     ControlResult,
     ControlStep,
     DiffItem,
+    DiffQuery,
     DiffRequest,
     DiffResult,
+    EntityRef,
+    ExposureRequest,
     Filters,
     Hop,
     OwnerShare,
     OwnersRequest,
     OwnersResult,
-    RankedEntity,
+    Path,
+    PathChange,
+    PathsRequest,
     ReachRequest,
     TimelineEvent,
     TimelineResult,
 )
 from graphkit.schema import EntityKind, RelType
-from graphkit.semantics import ResolvedFilters, entity_ref, hop_view, path_view, rel_passes
+from graphkit.semantics import (
+    ResolvedFilters,
+    entity_ref,
+    evidence_known,
+    hop_view,
+    path_view,
+    rel_passes,
+)
 from graphkit.traversal import Arc, k_best_paths, strength_key
 
 if TYPE_CHECKING:
@@ -97,7 +109,11 @@ def _upstream(
         if r.type in types and r.source in nodes and r.target in nodes
     ]
     sources = eng.store.sources({ev.source for r in rels for ev in r.evidence})
-    return [r for r in rels if rel_passes(r, scoped, known_from(r, sources))]
+    return [
+        evidence_known(r, sources, scoped)
+        for r in rels
+        if rel_passes(r, scoped, known_from(r, sources))
+    ]
 
 
 def _views(
@@ -116,7 +132,7 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
         InvalidData: the recorded shares of some entity add up to more than 100%.
     """
     target = eng.require_entity(req.entity)
-    f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by))
+    f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by, req.include_undated))
     rels = _upstream(eng, target.id, STAKE_TYPES, f)
     stakes = [Stake(r.source, r.target, r.share, r.id) for r in rels if r.share is not None]
     matrix = OwnershipMatrix.build(stakes, strict=False)
@@ -196,7 +212,7 @@ def owners(eng: QueryEngine, req: OwnersRequest) -> OwnersResult:
 def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
     """Follow explicit control and majority ownership upwards to the ultimate controller."""
     start = eng.require_entity(req.entity)
-    f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by))
+    f = ResolvedFilters.from_request(_filters(req.as_of, req.known_by, req.include_undated))
     scoped = replace(f, types=STAKE_TYPES | CONTROL_TYPES)
     chain: list[ControlStep] = []
     seen = {start.id}
@@ -218,6 +234,7 @@ def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
         if not options:
             break
         _key, rel, controller, basis = min(options, key=lambda o: o[0])
+        rel = evidence_known(rel, srcs, scoped)
         ents = eng.store.entities([rel.source, rel.target])
         hop = hop_view(rel, controller, ents, srcs, f.as_of)
         chain.append(
@@ -235,7 +252,14 @@ def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
         current = controller
     top = chain[-1].controller if chain else None
     state_share = owners(
-        eng, OwnersRequest(entity=start.id, as_of=f.as_of, known_by=f.known_by, max_paths=0)
+        eng,
+        OwnersRequest(
+            entity=start.id,
+            as_of=f.as_of,
+            known_by=f.known_by,
+            include_undated=f.include_undated,
+            max_paths=0,
+        ),
     ).state_share
     return ControlResult(
         entity=entity_ref(start),
@@ -248,44 +272,130 @@ def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
     )
 
 
-def _filters(as_of: date | None, known_by: date | None) -> Filters:
+def _filters(as_of: date | None, known_by: date | None, include_undated: bool = False) -> Filters:
     """Day filters for :class:`ResolvedFilters` (types are narrowed by the caller)."""
-    return Filters(as_of=as_of, known_by=known_by)
+    return Filters(as_of=as_of, known_by=known_by, include_undated=include_undated)
 
 
-def diff_reach(eng: QueryEngine, req: DiffRequest) -> DiffResult:
-    """Who gained, lost or changed reach between two days, with the relationships that
-    explain each change."""
-    to_date = req.to_date or date.today()
-    common = {
-        "target": req.target,
+@dataclass(frozen=True)
+class _Best:
+    """One entity's place in an answer on one day: its best path and that path's strength."""
+
+    entity: EntityRef
+    strength: float
+    path: Path
+
+
+def _answers(
+    eng: QueryEngine, req: DiffRequest, day: date
+) -> tuple[dict[str, _Best], EntityRef | None, EntityRef | None]:
+    """Each entity's best path on ``day`` for the diff's query, and the query's anchors."""
+    filt = {
         "max_depth": req.max_depth,
         "min_strength": req.min_strength,
         "types": req.types,
         "min_confidence": req.min_confidence,
-        "limit": MAX_PAGE,
+        "as_of": day,
     }
-    before_result = eng.reach(ReachRequest.model_validate({**common, "as_of": req.from_date}))
-    before = {i.entity.id: i for i in before_result.items}
-    after_result = eng.reach(ReachRequest.model_validate({**common, "as_of": to_date}))
-    after = {i.entity.id: i for i in after_result.items}
-    rel_ids = {
-        h.relationship_id for side in (before, after) for i in side.values() for h in i.path.hops
-    }
-    rels = eng.store.relationships(rel_ids)
+    if req.query is DiffQuery.REACH:
+        reach = eng.reach(
+            ReachRequest(target=str(req.target), kinds=req.kinds, limit=MAX_PAGE, **filt)
+        )
+        best = {i.entity.id: _Best(i.entity, i.strength, i.path) for i in reach.items}
+        return best, None, reach.target
+    if req.query is DiffQuery.EXPOSURE:
+        expo = eng.exposure(
+            ExposureRequest(source=str(req.source), kinds=req.kinds, limit=MAX_PAGE, **filt)
+        )
+        best = {i.entity.id: _Best(i.entity, i.strength, i.path) for i in expo.items}
+        return best, expo.source, None
+    found = eng.paths(PathsRequest(source=str(req.source), target=str(req.target), k=req.k, **filt))
+    if not found.paths:
+        return {}, found.source, found.target
+    top = found.paths[0]
+    return {found.target.id: _Best(found.target, top.strength, top)}, found.source, found.target
+
+
+def _top_paths(eng: QueryEngine, req: DiffRequest, entity: str, day: date) -> tuple[Path, ...]:
+    """The k strongest paths behind one entity of the answer on ``day``."""
+    source, target = (entity, req.target) if req.query is DiffQuery.REACH else (req.source, entity)
+    return eng.paths(
+        PathsRequest(
+            source=str(source),
+            target=str(target),
+            k=req.k,
+            max_depth=req.max_depth,
+            min_strength=req.min_strength,
+            types=req.types,
+            min_confidence=req.min_confidence,
+            as_of=day,
+        )
+    ).paths
+
+
+def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
+    """How an answer changed between two days: entities that appeared, disappeared or
+    changed strength, and for the strongest of them every path (of the k best on either
+    day) that appeared or ended, with the dated relationships and their sources.
+
+    A path "ended" when one of its relationships is no longer in force on the later day,
+    and "appeared" when one was not yet (or no longer) in force on the earlier day; a path
+    that only moved in the ranking is not a change.
+    """
+    d0, d1 = req.from_date, req.to_date or date.today()
+    before, src_ref, tgt_ref = _answers(eng, req, d0)
+    after, _s, _t = _answers(eng, req, d1)
+    everyone = set(before) | set(after)
+
+    def peak(eid: str) -> float:
+        return max(x.strength for x in (before.get(eid), after.get(eid)) if x is not None)
+
+    compared = sorted(everyone, key=lambda e: (-strength_key(peak(e)), e))[: req.limit]
+    top: dict[str, tuple[tuple[Path, ...], tuple[Path, ...]]] = {}
+    for eid in compared:
+        if req.query is DiffQuery.PATHS:
+            top[eid] = (
+                _top_paths(eng, req, eid, d0) if eid in before else (),
+                _top_paths(eng, req, eid, d1) if eid in after else (),
+            )
+        else:
+            top[eid] = (_top_paths(eng, req, eid, d0), _top_paths(eng, req, eid, d1))
+    all_paths = [x.path for side in (before, after) for x in side.values()]
+    all_paths += [p for pair in top.values() for side in pair for p in side]
+    rels = eng.store.relationships({h.relationship_id for p in all_paths for h in p.hops})
     ents, srcs = _views(eng, rels.values())
+
+    def moved(rid: str) -> bool:
+        return rels[rid].valid_on(d0) != rels[rid].valid_on(d1)
+
+    def later_view(hop: Hop) -> Hop:
+        return hop_view(rels[hop.relationship_id], hop.influence_from, ents, srcs, d1)
+
     items: list[DiffItem] = []
     unchanged = 0
-    for eid in sorted(set(before) | set(after)):
+    for eid in sorted(everyone):
         b, a = before.get(eid), after.get(eid)
-        if b and a and _same(b, a):
+        p0, p1 = top.get(eid, ((), ()))
+        changes = [
+            PathChange(
+                change=change,
+                path=p,
+                hops=tuple(later_view(h) for h in p.hops if moved(h.relationship_id)),
+            )
+            for change, side, other in (("ended", p0, d1), ("appeared", p1, d0))
+            for p in side
+            if not all(rels[h.relationship_id].valid_on(other) for h in p.hops)
+        ]
+        if b and a and _same(b, a) and not changes:
             unchanged += 1
             continue
-        ids = {h.relationship_id for item in (b, a) if item for h in item.path.hops}
+        hop_ids = {h.relationship_id for x in (b, a) if x for h in x.path.hops}
+        hop_ids |= {h.relationship_id for c in changes for h in c.hops}
         changed = tuple(
-            hop_view(rels[rid], _from(rid, b, a), ents, srcs, to_date)
-            for rid in sorted(ids)
-            if rels[rid].valid_on(req.from_date) != rels[rid].valid_on(to_date)
+            later_view(h)
+            for rid in sorted(hop_ids)
+            if moved(rid)
+            for h in [_hop_of(rid, b, a, changes)]
         )
         change = "appeared" if b is None else "disappeared" if a is None else "changed"
         entity = (a or b).entity  # type: ignore[union-attr]
@@ -298,58 +408,81 @@ def diff_reach(eng: QueryEngine, req: DiffRequest) -> DiffResult:
                 before=b.path if b else None,
                 after=a.path if a else None,
                 changed_hops=changed,
-                explanation=_explain_change(
-                    entity.name, change, b, a, changed, req.from_date, to_date
-                ),
+                paths=tuple(changes),
+                explanation=_explain_change(entity.name, change, b, a, changed, changes, d0, d1),
             )
         )
     items.sort(
-        key=lambda d: (-abs((d.strength_after or 0) - (d.strength_before or 0)), d.entity.id)
+        key=lambda d: (
+            -abs((d.strength_after or 0) - (d.strength_before or 0)),
+            -max(d.strength_after or 0, d.strength_before or 0),
+            d.entity.id,
+        )
     )
     return DiffResult(
-        target=after_result.target,
-        from_date=req.from_date,
-        to_date=to_date,
+        query=req.query,
+        source=src_ref,
+        target=tgt_ref,
+        from_date=d0,
+        to_date=d1,
         items=tuple(items),
         unchanged=unchanged,
+        compared_paths_for=len(compared),
     )
 
 
-def _same(b: RankedEntity, a: RankedEntity) -> bool:
+def _same(b: _Best, a: _Best) -> bool:
     return strength_key(b.strength) == strength_key(a.strength) and [
         h.relationship_id for h in b.path.hops
     ] == [h.relationship_id for h in a.path.hops]
 
 
-def _from(rid: str, *items: RankedEntity | None) -> str:
-    for item in items:
-        for hop in item.path.hops if item else ():
+def _hop_of(rid: str, b: _Best | None, a: _Best | None, changes: list[PathChange]) -> Hop:
+    """The hop of relationship ``rid`` on one of the compared paths (its orientation)."""
+    paths = [x.path for x in (b, a) if x] + [c.path for c in changes]
+    for path in paths:
+        for hop in path.hops:
             if hop.relationship_id == rid:
-                return hop.influence_from
+                return hop
     raise KeyError(rid)
+
+
+def _chain(path: Path) -> str:
+    return " → ".join(e.name for e in path.entities)
 
 
 def _explain_change(
     name: str,
     change: str,
-    b: RankedEntity | None,
-    a: RankedEntity | None,
+    b: _Best | None,
+    a: _Best | None,
     hops: tuple[Hop, ...],
+    paths: list[PathChange],
     d0: date,
     d1: date,
 ) -> str:
     if change == "appeared":
-        head = f"{name} can reach the target on {d1} but not on {d0}"
+        head = f"{name} is in the answer on {d1} but not on {d0}"
     elif change == "disappeared":
-        head = f"{name} could reach the target on {d0} but not on {d1}"
+        head = f"{name} was in the answer on {d0} but not on {d1}"
+    elif a is not None and b is not None and not _same(b, a):
+        head = (
+            f"{name}: strength {b.strength:.3f} → {a.strength:.3f} "
+            f"({b.path.length} → {a.path.length} hops)"
+        )
     else:
-        assert a is not None and b is not None
-        head = f"{name}: strength {b.strength:.3f} → {a.strength:.3f} ({b.hops} → {a.hops} hops)"
+        head = f"{name}: same strongest path, other paths changed"
     reasons = []
+    for pc in paths:
+        when = f"on {d1}" if pc.change == "ended" else f"since {d0}"
+        verb = "path ended" if pc.change == "ended" else "path appeared"
+        reasons.append(f"{verb} {when}: {_chain(pc.path)}")
     for hop in hops:
         state = "now in force" if hop.active else "no longer in force"
         reasons.append(f"{state}: {hop.explanation}")
-    return head + (". " + " ".join(reasons) if reasons else ".")
+    return head + (
+        ". " + " ".join(r if r.endswith(".") else r + "." for r in reasons) if reasons else "."
+    )
 
 
 def timeline(eng: QueryEngine, entity_id: str) -> TimelineResult:

@@ -38,6 +38,7 @@ from graphkit.query import (
     BrokersRequest,
     CentralityRequest,
     ControlRequest,
+    DiffQuery,
     DiffRequest,
     ExposureRequest,
     ExposureResult,
@@ -101,11 +102,21 @@ StoreOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Day to ask about (YYYY-MM-DD; default today).")
+    str | None,
+    typer.Option(
+        "--as-of", help="Day to ask about: YYYY, YYYY-MM, YYYY-MM-DD or today (the default)."
+    ),
 ]
 KnownByOpt = Annotated[
     str | None,
     typer.Option("--known-by", help="Use only what sources dated on or before this day had said."),
+]
+UndatedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-undated",
+        help="With --known-by: also use sources that carry no date (left out by default).",
+    ),
 ]
 DepthOpt = Annotated[int, typer.Option("--max-depth", help="Most hops on a path.")]
 MinStrengthOpt = Annotated[float, typer.Option("--min-strength", help="Drop weaker paths.")]
@@ -164,7 +175,11 @@ def _emit_json(model: BaseModel) -> None:
 
 
 def _filters(
-    as_of: str | None, known_by: str | None, types: list[str] | None, min_confidence: str | None
+    as_of: str | None,
+    known_by: str | None,
+    types: list[str] | None,
+    min_confidence: str | None,
+    include_undated: bool = False,
 ) -> dict[str, Any]:
     conf: Any = min_confidence
     if min_confidence is not None:
@@ -172,7 +187,13 @@ def _filters(
             conf = float(min_confidence)
         except ValueError:
             conf = min_confidence
-    return {"as_of": as_of, "known_by": known_by, "types": types or None, "min_confidence": conf}
+    return {
+        "as_of": as_of,
+        "known_by": known_by,
+        "include_undated": include_undated,
+        "types": types or None,
+        "min_confidence": conf,
+    }
 
 
 def _flags(path: ResultPath) -> str:
@@ -224,6 +245,17 @@ def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
         _print_path(item.path)
     if result.offset + len(result.items) < result.total:
         out.print(f"  … more: --offset {result.offset + len(result.items)}", style="dim")
+    _print_left_out(result.undated_left_out, "result(s)")
+
+
+def _print_left_out(count: int, what: str) -> None:
+    if count:
+        out.print(
+            f"  {count} more {what} left out: reached only through relationships whose sources "
+            "carry no date (--include-undated to use them).",
+            style="dim",
+            highlight=False,
+        )
 
 
 # ----------------------------------------------------------------------------- commands
@@ -373,6 +405,7 @@ def reach(
     target: str,
     as_of: AsOfOpt = None,
     known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
     types: TypesOpt = None,
@@ -394,7 +427,7 @@ def reach(
             kinds=kinds or None,
             limit=limit,
             offset=offset,
-            **_filters(as_of, known_by, types, min_confidence),
+            **_filters(as_of, known_by, types, min_confidence, include_undated),
         )
         with _engine(backend, store) as eng:
             result = eng.reach(req)
@@ -411,6 +444,7 @@ def exposure(
     source: str,
     as_of: AsOfOpt = None,
     known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
     types: TypesOpt = None,
@@ -432,7 +466,7 @@ def exposure(
             kinds=kinds or None,
             limit=limit,
             offset=offset,
-            **_filters(as_of, known_by, types, min_confidence),
+            **_filters(as_of, known_by, types, min_confidence, include_undated),
         )
         with _engine(backend, store) as eng:
             result = eng.exposure(req)
@@ -451,6 +485,7 @@ def paths(
     k: Annotated[int, typer.Option("--k")] = 5,
     as_of: AsOfOpt = None,
     known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
     types: TypesOpt = None,
@@ -468,7 +503,7 @@ def paths(
             k=k,
             max_depth=max_depth,
             min_strength=min_strength,
-            **_filters(as_of, known_by, types, min_confidence),
+            **_filters(as_of, known_by, types, min_confidence, include_undated),
         )
         with _engine(backend, store) as eng:
             result = eng.paths(req)
@@ -488,6 +523,7 @@ def paths(
                 highlight=False,
             )
             _print_path(path)
+        _print_left_out(result.undated_left_out, "path(s)")
         if not result.paths:
             raise NoPath(f"no influence path from {source!r} to {target!r} under these filters")
 
@@ -735,6 +771,7 @@ def owners(
     entity: str,
     as_of: AsOfOpt = None,
     known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Ultimate-owner threshold (0.25, 0.10, 0.50…).")
     ] = 0.25,
@@ -745,7 +782,13 @@ def owners(
     """Who owns ENTITY directly and through every chain (integrated ownership)."""
 
     def go() -> None:
-        req = OwnersRequest(entity=entity, as_of=as_of, known_by=known_by, threshold=threshold)
+        req = OwnersRequest(
+            entity=entity,
+            as_of=as_of,
+            known_by=known_by,
+            include_undated=include_undated,
+            threshold=threshold,
+        )
         with _engine(backend, store) as eng:
             res = eng.owners(req)
         if as_json:
@@ -786,6 +829,8 @@ def owners(
 def control(
     entity: str,
     as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -794,7 +839,14 @@ def control(
 
     def go() -> None:
         with _engine(backend, store) as eng:
-            res = eng.control(ControlRequest(entity=entity, as_of=as_of))
+            res = eng.control(
+                ControlRequest(
+                    entity=entity,
+                    as_of=as_of,
+                    known_by=known_by,
+                    include_undated=include_undated,
+                )
+            )
         if as_json:
             _emit_json(res)
             return
@@ -822,42 +874,84 @@ def control(
 
 @app.command()
 def diff(
-    query: Annotated[str, typer.Argument(help="The query to compare: reach.")],
-    target: str,
-    from_date: Annotated[str, typer.Option("--from", help="Earlier day (YYYY-MM-DD).")],
-    to_date: Annotated[
-        str | None, typer.Option("--to", help="Later day (default today; 'today' accepted).")
-    ] = None,
+    query: Annotated[DiffQuery, typer.Argument(help="The answer to compare.")],
+    entity: Annotated[
+        str, typer.Argument(help="Reach: the target. Exposure and paths: the source.")
+    ],
+    other: Annotated[str | None, typer.Argument(help="Paths: the target.")] = None,
+    from_date: Annotated[
+        str, typer.Option("--from", help="Earlier day (YYYY, YYYY-MM, YYYY-MM-DD or today).")
+    ] = "",
+    to_date: Annotated[str | None, typer.Option("--to", help="Later day (default today).")] = None,
+    k: Annotated[int, typer.Option("--k", help="Paths compared per entity.")] = 3,
     max_depth: DepthOpt = 6,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    limit: LimitOpt = 50,
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """What changed in who can reach TARGET between two days, and the evidence why."""
+    """What changed in an answer between two days, path by path, and the evidence why.
+
+    graphkit diff reach TARGET --from 2020-03-01 --to 2020-06-01;
+    graphkit diff exposure SOURCE --from 2019; graphkit diff paths SOURCE TARGET --from 2020.
+    """
 
     def go() -> None:
-        if query != "reach":
-            raise InvalidQuery(f"diff compares 'reach' answers, not {query!r}", "query")
-        to = None if to_date in (None, "today") else to_date
-        req = DiffRequest(target=target, from_date=from_date, to_date=to, max_depth=max_depth)
+        if not from_date:
+            raise InvalidQuery("--from is required (the earlier day)", "from_date")
+        anchors: dict[str, Any] = (
+            {"target": entity}
+            if query is DiffQuery.REACH
+            else {"source": entity, "target": other}
+            if query is DiffQuery.PATHS
+            else {"source": entity}
+        )
+        filt = _filters(None, None, types, min_confidence)
+        req = DiffRequest(
+            query=query,
+            **anchors,
+            from_date=from_date,
+            to_date=to_date,
+            k=k,
+            max_depth=max_depth,
+            types=filt["types"],
+            min_confidence=filt["min_confidence"],
+            limit=limit,
+        )
         with _engine(backend, store) as eng:
-            res = eng.diff_reach(req)
+            res = eng.diff(req)
         if as_json:
             _emit_json(res)
             return
+        what = {
+            DiffQuery.REACH: f"Who can reach {res.target.name if res.target else ''}",
+            DiffQuery.EXPOSURE: f"What {res.source.name if res.source else ''} can reach",
+            DiffQuery.PATHS: f"Paths from {res.source.name if res.source else ''} to "
+            f"{res.target.name if res.target else ''}",
+        }[res.query]
         out.print(
-            f"\n[bold]Who can reach {escape(res.target.name)}[/]: {res.from_date} → "
-            f"{res.to_date} — {len(res.items)} change(s), {res.unchanged} unchanged"
+            f"\n[bold]{escape(what)}[/]: {res.from_date} → {res.to_date} — "
+            f"{len(res.items)} change(s), {res.unchanged} unchanged",
+            highlight=False,
         )
+        hops: dict[str, Any] = {}
         for item in res.items:
-            out.print(f"  [{item.change}] {item.explanation}", markup=False)
-            for hop in item.changed_hops:
-                for ev in hop.evidence:
-                    out.print(
-                        f"      [{ev.stance}] {ev.title} ({ev.date or 'undated'}): “{ev.excerpt}”",
-                        markup=False,
-                        style="dim",
-                    )
+            out.print(f"  [{item.change}] {item.explanation}", markup=False, highlight=False)
+            hops |= {h.relationship_id: h for h in item.changed_hops}
+        if hops:
+            out.print("\n[bold]Evidence for the relationships that changed[/]")
+        for hop in hops.values():
+            state = "in force" if hop.active else "not in force"
+            out.print(f"  {hop.explanation} [{state} on {res.to_date}]", markup=False)
+            for ev in hop.evidence:
+                out.print(
+                    f"      [{ev.stance}] {ev.title} ({ev.date or 'undated'}): “{ev.excerpt}”",
+                    markup=False,
+                    style="dim",
+                    highlight=False,
+                )
 
     _run(go)
 

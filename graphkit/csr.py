@@ -336,7 +336,9 @@ class ArcIndex:
         if f.min_confidence is not None:
             ok &= c.confidence >= f.min_confidence
         if f.known_by is not None:
-            ok &= c.known <= _day(f.known_by)
+            dated = c.known <= _day(f.known_by)
+            # NO_LOWER marks sources without a date: kept only when asked for.
+            ok &= dated if f.include_undated else dated & (c.known != NO_LOWER)
         self._masks[f] = ok
         while len(self._masks) > _MASK_CACHE:
             self._masks.popitem(last=False)

@@ -7,6 +7,7 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +51,7 @@ from graphkit.semantics import (
     entity_ref,
     hop_view,
     ids_on,
+    known_views,
     path_view,
     rank,
 )
@@ -111,6 +113,7 @@ class QueryEngine:
         rels = self.store.relationships(ids_on(ids for _n, _s, ids in page))
         ents = self.store.entities(entity_ids_of(rels.values()) | {anchor.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
+        rels = known_views(rels, srcs, f)
         items = []
         for node, _s, ids in page:
             if inbound:
@@ -150,6 +153,9 @@ class QueryEngine:
             offset=req.offset,
             limit=req.limit,
             items=tuple(items),
+            undated_left_out=self._count_left_out(
+                target.id, True, kinds, req.max_depth, req.min_strength, f, total
+            ),
         )
 
     def exposure(self, req: ExposureRequest, today: date | None = None) -> ExposureResult:
@@ -174,6 +180,9 @@ class QueryEngine:
             offset=req.offset,
             limit=req.limit,
             items=tuple(items),
+            undated_left_out=self._count_left_out(
+                source.id, False, req.kinds, req.max_depth, req.min_strength, f, total
+            ),
         )
 
     def paths(self, req: PathsRequest, today: date | None = None) -> PathsResult:
@@ -193,14 +202,58 @@ class QueryEngine:
         rels = self.store.relationships(ids_on(ids for _s, ids in found))
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
+        rels = known_views(rels, srcs, f)
         paths = tuple(path_view(source.id, ids, rels, ents, srcs, f.as_of) for _s, ids in found)
+        left_out = 0
+        if self._undated_left_out(f):
+            wider = self.store.k_paths(
+                source.id,
+                target.id,
+                k=req.k,
+                max_depth=req.max_depth,
+                min_strength=req.min_strength,
+                filters=replace(f, include_undated=True),
+                time_budget=self.settings.time_budget,
+            )
+            ours = {tuple(ids) for _s, ids in found}
+            left_out = sum(1 for _s, ids in wider if tuple(ids) not in ours)
         return PathsResult(
             source=entity_ref(source),
             target=entity_ref(target),
             as_of=f.as_of,
             known_by=f.known_by,
             paths=paths,
+            undated_left_out=left_out,
         )
+
+    @staticmethod
+    def _undated_left_out(f: ResolvedFilters) -> bool:
+        """Whether an answer must count what undated sources would add (see known_by)."""
+        return f.known_by is not None and not f.include_undated
+
+    def _count_left_out(
+        self,
+        anchor: str,
+        inbound: bool,
+        kinds: Iterable[EntityKind] | None,
+        max_depth: int,
+        min_strength: float,
+        f: ResolvedFilters,
+        total: int,
+    ) -> int:
+        """How many more results the same search finds when undated sources count too
+        (more usable relationships never lose a result, so the difference is what they add)."""
+        if not self._undated_left_out(f):
+            return 0
+        wider = self.store.best_paths(
+            anchor,
+            inbound=inbound,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            filters=replace(f, include_undated=True),
+            time_budget=self.settings.time_budget,
+        )
+        return max(0, wider.ranked(kinds, 0, 1)[0] - total)
 
     def neighbourhood(
         self, req: NeighbourhoodRequest, today: date | None = None
@@ -295,9 +348,10 @@ class QueryEngine:
         """The control chain above an entity (see :func:`graphkit.analysis.control`)."""
         return analysis.control(self, req)
 
-    def diff_reach(self, req: DiffRequest) -> DiffResult:
-        """How *who can reach* changed between two days, with the evidence for each change."""
-        return analysis.diff_reach(self, req)
+    def diff(self, req: DiffRequest) -> DiffResult:
+        """How a reach, exposure or paths answer changed between two days, path by path,
+        with the evidence for each change (see :func:`graphkit.analysis.diff`)."""
+        return analysis.diff(self, req)
 
     def timeline(self, entity_id: str) -> TimelineResult:
         """An entity's relationships as dated events."""
@@ -370,17 +424,28 @@ class QueryEngine:
         )
         total = IngestSummary(created={}, updated={}, unchanged={})
         written = 0
+        batches = enumerate(batcher.batches(records), 1)
         with self.store.bulk():  # a large load: index upkeep may wait for its end
-            for number, batch in enumerate(batcher.batches(records), 1):
+            while True:
+                # A loader may find a problem only after earlier batches were written (a
+                # broken last line): the error then says exactly what was written.
+                try:
+                    number, batch = next(batches)
+                except StopIteration:
+                    break
+                except InvalidData as exc:
+                    if not written:
+                        raise
+                    raise InvalidData(exc.issues, outcome=_partial(total, written)) from exc
                 try:
                     summary = self.ingest(batch)
                 except InvalidData as exc:
-                    if number == 1:
+                    if not written:
                         raise
                     raise InvalidData(
                         exc.issues,
-                        outcome=f"batch {number} and later were not written; the {written} "
-                        f"records of batches 1–{number - 1} were",
+                        outcome=f"batch {number} and later were not written; "
+                        + _partial(total, written),
                     ) from exc
                 merges = self.store.merges()
                 written += len(batch)
@@ -490,3 +555,16 @@ class QueryEngine:
     def stats(self) -> StoreStats:
         """What the store holds."""
         return self.store.stats()
+
+
+def _partial(total: IngestSummary, written: int) -> str:
+    """What a load that stopped part-way had already written, in words."""
+    by_kind = {
+        k: total.created.get(k, 0) + total.updated.get(k, 0) + total.unchanged.get(k, 0)
+        for k in ("entities", "relationships", "sources")
+    }
+    kinds = ", ".join(f"{n} {k}" for k, n in by_kind.items() if n)
+    return (
+        f"{written} records were written before it ({kinds}); fix the input and run the "
+        "same load again: what is already stored is recognised and left unchanged"
+    )

@@ -7,10 +7,12 @@ relationship ids from the query's anchor outward) so two backends' answers compa
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from graphkit.dates import Day
 from graphkit.schema import Confidence, EntityKind, RelType
 
 #: Hard ceiling on traversal depth; settings may lower it, never raise it.
@@ -35,16 +37,22 @@ ConfidenceLevel = Confidence | Annotated[float, Field(gt=0.0, le=1.0)]
 class Filters(_Model):
     """Which relationships a traversal may use."""
 
-    as_of: date | None = Field(
+    as_of: Day | None = Field(
         default=None,
         description="Only relationships valid on this day (default: today). Undated ones "
         "are kept and flagged.",
         examples=["2020-01-01"],
     )
-    known_by: date | None = Field(
+    known_by: Day | None = Field(
         default=None,
         description="Only relationships supported by a source dated on or before this day "
-        "(what was known then). Relationships whose sources are undated are kept and flagged.",
+        "(what was known then); each hop shows only the evidence dated by then. Relationships "
+        "whose sources carry no date are left out and counted, unless include_undated.",
+    )
+    include_undated: bool = Field(
+        default=False,
+        description="With known_by: also use relationships and evidence whose sources carry "
+        "no date (they cannot be placed in time, so they are left out by default).",
     )
     types: tuple[RelType, ...] | None = Field(
         default=None,
@@ -208,6 +216,11 @@ class ReachResult(_Model):
     offset: int
     limit: int
     items: tuple[RankedEntity, ...]
+    undated_left_out: int = Field(
+        default=0,
+        description="With known_by: actors that relationships whose sources carry no date "
+        "would add (left out because they cannot be placed in time; see include_undated).",
+    )
 
 
 class ExposureResult(_Model):
@@ -220,6 +233,11 @@ class ExposureResult(_Model):
     offset: int
     limit: int
     items: tuple[RankedEntity, ...]
+    undated_left_out: int = Field(
+        default=0,
+        description="With known_by: entities that relationships whose sources carry no date "
+        "would add (left out because they cannot be placed in time; see include_undated).",
+    )
 
 
 class PathsResult(_Model):
@@ -230,6 +248,12 @@ class PathsResult(_Model):
     as_of: date
     known_by: date | None = None
     paths: tuple[Path, ...]
+    undated_left_out: int = Field(
+        default=0,
+        description="With known_by: paths among the k strongest that relationships whose "
+        "sources carry no date would add (left out because they cannot be placed in time; "
+        "see include_undated).",
+    )
 
 
 class NeighbourhoodResult(_Model):
@@ -320,10 +344,11 @@ class OwnersRequest(_Model):
     """Who owns ``entity``, directly and through every chain (cycles included)."""
 
     entity: str = Field(min_length=1, examples=["hikvision"], description="Owned entity id.")
-    as_of: date | None = Field(
-        default=None, description="Stakes valid on this day (default today)."
+    as_of: Day | None = Field(default=None, description="Stakes valid on this day (default today).")
+    known_by: Day | None = Field(default=None, description="Only stakes known by this day.")
+    include_undated: bool = Field(
+        default=False, description="With known_by: also stakes whose sources carry no date."
     )
-    known_by: date | None = Field(default=None, description="Only stakes known by this day.")
     threshold: float = Field(
         default=0.25,
         gt=0.0,
@@ -388,8 +413,11 @@ class ControlRequest(_Model):
     """Who ultimately controls ``entity``: majority or explicit control, followed upwards."""
 
     entity: str = Field(min_length=1, examples=["hikvision"], description="Entity id.")
-    as_of: date | None = Field(default=None, description="Day to ask about (default today).")
-    known_by: date | None = Field(default=None, description="Only facts known by this day.")
+    as_of: Day | None = Field(default=None, description="Day to ask about (default today).")
+    known_by: Day | None = Field(default=None, description="Only facts known by this day.")
+    include_undated: bool = Field(
+        default=False, description="With known_by: also facts whose sources carry no date."
+    )
 
 
 class ControlStep(_Model):
@@ -416,20 +444,78 @@ class ControlResult(_Model):
     circular: bool = Field(description="The chain returned to an entity already on it.")
 
 
-class DiffRequest(_Model):
-    """How the answer to *who can reach target* changed between two days."""
+class DiffQuery(StrEnum):
+    """The answers a diff can compare."""
 
-    target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE], description="Entity id.")
-    from_date: date = Field(examples=["2020-01-01"], description="The earlier day.")
-    to_date: date | None = Field(default=None, description="The later day (default today).")
+    REACH = "reach"
+    EXPOSURE = "exposure"
+    PATHS = "paths"
+
+
+class DiffRequest(_Model):
+    """How an answer changed between two days: who can reach ``target`` (reach), what
+    ``source`` can reach (exposure), or the paths from ``source`` to ``target`` (paths)."""
+
+    query: DiffQuery = Field(default=DiffQuery.REACH, description="Which answer to compare.")
+    target: str | None = Field(
+        default=None,
+        min_length=1,
+        examples=[ENTITY_EXAMPLE],
+        description="Entity to reach (reach, paths).",
+    )
+    source: str | None = Field(
+        default=None, min_length=1, description="Actor whose reach to compare (exposure, paths)."
+    )
+    from_date: Day = Field(examples=["2020-01-01"], description="The earlier day.")
+    to_date: Day | None = Field(default=None, description="The later day (default today).")
     max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
     min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     types: tuple[RelType, ...] | None = Field(default=None, description="Only these types.")
     min_confidence: ConfidenceLevel | None = Field(default=None, description="Minimum confidence.")
+    kinds: tuple[EntityKind, ...] | None = Field(
+        default=None, description="Result kinds (default as in reach or exposure)."
+    )
+    k: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Paths compared per entity: the k strongest on each day.",
+    )
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=MAX_PAGE,
+        description="Entities compared path by path (the strongest on either day); the "
+        "rest are compared by strength and best path only.",
+    )
+
+    @model_validator(mode="after")
+    def _anchors(self) -> DiffRequest:
+        need = {
+            DiffQuery.REACH: ("target",),
+            DiffQuery.EXPOSURE: ("source",),
+            DiffQuery.PATHS: ("source", "target"),
+        }[self.query]
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.query.value} diff needs {' and '.join(missing)}")
+        if self.to_date is not None and self.to_date < self.from_date:
+            raise ValueError(f"to_date {self.to_date} is before from_date {self.from_date}")
+        return self
+
+
+class PathChange(_Model):
+    """A path that could be followed on one day and not on the other."""
+
+    change: str = Field(description="appeared (not followable on the earlier day) or ended")
+    path: Path = Field(description="The path, with every hop's validity and sources.")
+    hops: tuple[Hop, ...] = Field(
+        description="The hops that make the difference: in force on one day, not the other."
+    )
 
 
 class DiffItem(_Model):
-    """One actor whose reach appeared, disappeared or changed, with the dated evidence."""
+    """One entity whose answer appeared, disappeared or changed, with the dated evidence."""
 
     entity: EntityRef
     change: str = Field(description="appeared, disappeared or changed")
@@ -438,7 +524,11 @@ class DiffItem(_Model):
     before: Path | None
     after: Path | None
     changed_hops: tuple[Hop, ...] = Field(
-        description="Relationships on either path in force on one day but not the other."
+        description="Relationships on the compared paths in force on one day but not the other."
+    )
+    paths: tuple[PathChange, ...] = Field(
+        default=(),
+        description="Among the k strongest paths on either day, those that appeared or ended.",
     )
     explanation: str
 
@@ -446,11 +536,16 @@ class DiffItem(_Model):
 class DiffResult(_Model):
     """What changed, strongest change first."""
 
-    target: EntityRef
+    query: DiffQuery = DiffQuery.REACH
+    source: EntityRef | None = None
+    target: EntityRef | None = None
     from_date: date
     to_date: date
     items: tuple[DiffItem, ...]
     unchanged: int
+    compared_paths_for: int = Field(
+        default=0, description="How many entities had their k strongest paths compared."
+    )
 
 
 class TimelineEvent(_Model):
@@ -472,7 +567,7 @@ class TimelineResult(_Model):
 class CentralityRequest(_Model):
     """Which actors are central in the influence graph on a day."""
 
-    as_of: date | None = Field(default=None, description="Day (default today).")
+    as_of: Day | None = Field(default=None, description="Day (default today).")
     types: tuple[RelType, ...] | None = Field(default=None, description="Only these types.")
     kinds: tuple[EntityKind, ...] | None = Field(default=None, description="Result kinds.")
     top: int = Field(default=20, ge=1, le=MAX_PAGE, description="How many to list.")
@@ -502,7 +597,7 @@ class BrokersRequest(_Model):
     target_kinds: tuple[EntityKind, ...] = Field(
         default=(EntityKind.PUBLIC_BODY,), description="The sector: kinds of the targets."
     )
-    as_of: date | None = Field(default=None, description="Day (default today).")
+    as_of: Day | None = Field(default=None, description="Day (default today).")
     top: int = Field(default=10, ge=1, le=MAX_PAGE, description="How many to list.")
 
 

@@ -38,6 +38,8 @@ class ResolvedFilters:
     known_by: date | None
     types: frozenset[RelType]
     min_confidence: float | None
+    #: With ``known_by``: whether evidence from undated sources counts.
+    include_undated: bool = False
 
     @classmethod
     def from_request(cls, req: Filters, today: date | None = None) -> ResolvedFilters:
@@ -49,14 +51,16 @@ class ResolvedFilters:
             known_by=req.known_by,
             types=types,
             min_confidence=min_conf,
+            include_undated=req.include_undated,
         )
 
 
 def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool:
     """Whether a relationship may be used under the filters.
 
-    Undated relationships pass the as-of test (and are flagged in results); so do ones whose
-    sources are undated under ``known_by``.
+    Undated relationships pass the as-of test (and are flagged in results). Under
+    ``known_by`` a relationship needs a supporting source dated by then (``known`` is the
+    earliest such date); one whose sources carry no date passes only with ``include_undated``.
     """
     if rel.type not in f.types:
         return False
@@ -64,7 +68,47 @@ def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool
         return False
     if f.min_confidence is not None and confidence_rank(rel.confidence) < f.min_confidence:
         return False
-    return not (f.known_by is not None and known is not None and date_floor(known) > f.known_by)
+    return known_passes(known, f)
+
+
+def known_passes(known: str | None, f: ResolvedFilters) -> bool:
+    """Whether a relationship first known on ``known`` (None: its sources are undated) was
+    known by the filters' ``known_by`` day."""
+    if f.known_by is None:
+        return True
+    if known is None:
+        return f.include_undated
+    return date_floor(known) <= f.known_by
+
+
+def evidence_known(
+    rel: Relationship, sources: Mapping[str, Source], f: ResolvedFilters
+) -> Relationship:
+    """The relationship as it stood on ``f.known_by``: only evidence from sources dated by
+    then (and undated ones with ``include_undated``), so a hop never cites a later document.
+
+    Without ``known_by`` the relationship comes back unchanged.
+    """
+    if f.known_by is None:
+        return rel
+    day = f.known_by
+
+    def dated_by(source_id: str) -> bool:
+        src = sources.get(source_id)
+        when = src.date if src else None
+        return f.include_undated if when is None else date_floor(when) <= day
+
+    kept = tuple(ev for ev in rel.evidence if dated_by(ev.source))
+    if len(kept) == len(rel.evidence) or not any(e.stance is Stance.SUPPORTS for e in kept):
+        return rel
+    return rel.model_copy(update={"evidence": kept})
+
+
+def known_views(
+    rels: Mapping[str, Relationship], sources: Mapping[str, Source], f: ResolvedFilters
+) -> dict[str, Relationship]:
+    """:func:`evidence_known` over a mapping of relationships."""
+    return {rid: evidence_known(r, sources, f) for rid, r in rels.items()}
 
 
 def entity_ref(entity: Entity) -> EntityRef:

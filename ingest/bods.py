@@ -6,8 +6,9 @@ person records become entities; relationship records become one relationship per
 direct shareholdings as ``OWNS`` with the exact share (or the lower bound of a range, the
 range kept as properties), indirect ones as ``HOLDS_STAKE_IN`` without a share (they are
 already integrated, so the arithmetic must not count them twice), and control interests
-(voting rights, board appointment, other influence or control…) as ``CONTROLS``. A later
-statement about the same record replaces an earlier one; a closed record ends it.
+(voting rights, board appointment, other influence or control…) as ``CONTROLS``. Every
+statement about a relationship record is kept as its own version with its own validity: a
+later statement ends the earlier version, a closing one ends the last (see :func:`_plan`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,53 +170,77 @@ def _party(ref: Any) -> str | None:
 
 
 def _source(stmt: dict[str, Any]) -> dict[str, Any]:
+    """The document a statement comes from: one per publisher (or source URL) and statement
+    day, dated by the statement, so that known-by questions see when each fact was recorded."""
     pub = stmt.get("publicationDetails") or {}
     publisher = (pub.get("publisher") or {}).get("name")
     src = stmt.get("source") or {}
     url = src.get("url")
     key = url or publisher or "unknown"
+    day = _day(stmt.get("statementDate")) or _day(pub.get("publicationDate"))
     return {
-        "id": "bods-source:" + _slug(key),
+        "id": "bods-source:" + _slug(key) + (f"/{day}" if day else ""),
         "title": src.get("description")
         or (f"BODS statements published by {publisher}" if publisher else "BODS statements"),
         "publisher": publisher,
-        "date": pub.get("publicationDate"),
+        "date": day,
         "url": url,
         "kind": "register",
     }
 
 
-def _relationships(stmt: dict[str, Any], source_id: str) -> list[dict[str, Any]]:
+def _relationships(stmt: dict[str, Any], record: str, version: _Version) -> list[dict[str, Any]]:
+    """One relationship per interest of one version of a relationship record, with the
+    validity that version held (see :func:`_plan`)."""
     details = stmt["recordDetails"]
     subject, party = _party(details.get("subject")), _party(details.get("interestedParty"))
     if not subject or not party:
         return []  # unspecified subject or party: nothing to join
-    closed = stmt.get("recordStatus") == "closed"
     out = []
-    for i, interest in enumerate(details.get("interests") or []):
+    for i, interest in enumerate(_interests(stmt)):
         itype = interest.get("type", "unknownInterest")
         share = interest.get("share") or {}
         direct = interest.get("directOrIndirect", "unknown")
+        start = _day(interest.get("startDate"))
+        since = max(start, version.effect) if start and version.effect else start or version.effect
+        until = _day(interest.get("endDate")) or version.until_by_type.get(itype) or version.until
+        empty = bool(since and until and until < since)
+        evidence = [
+            {
+                "source": version.source["id"],
+                "locator": f"BODS statement {stmt['statementId']}",
+                "excerpt": json.dumps(interest, ensure_ascii=False)[:1500],
+            }
+        ]
+        if version.closed_by is not None:
+            evidence.append(
+                {
+                    "source": version.closed_by.source["id"],
+                    "locator": f"BODS statement {version.closed_by.statement} (record closed)",
+                    "excerpt": version.closed_by.excerpt,
+                }
+            )
         rel: dict[str, Any] = {
-            "id": f"bods:{stmt['recordId']}#{i}",
+            "id": f"bods:{record}/{version.statement}#{i}",
             "source": party,
             "target": subject,
-            "valid_from": interest.get("startDate"),
-            "valid_to": interest.get("endDate"),
+            "valid_from": since,
+            "valid_to": None if empty else until,
             "role": itype,
-            "ended": closed and not interest.get("endDate"),
+            # A version whose interval is empty never held on its own (a later statement
+            # took effect first): kept for the record, out of every dated answer.
+            "ended": empty,
             "properties": {
                 "direct_or_indirect": direct,
                 "beneficial_ownership": bool(interest.get("beneficialOwnershipOrControl")),
+                "bods_record": record,
+                "bods_statement": version.statement,
+                "statement_date": version.stamp or None,
             },
-            "evidence": [
-                {
-                    "source": source_id,
-                    "locator": f"BODS statement {stmt['statementId']}",
-                    "excerpt": json.dumps(interest, ensure_ascii=False)[:1500],
-                }
-            ],
+            "evidence": evidence,
         }
+        if start and start != since:
+            rel["properties"]["interest_start"] = start
         exact = share.get("exact")
         low = share.get("minimum", share.get("exclusiveMinimum"))
         high = share.get("maximum", share.get("exclusiveMaximum"))
@@ -259,6 +286,14 @@ def _check_v03(stmt: Any, file: str, position: int) -> list[Issue]:
         for f in need[stmt["statementType"]]
         if f not in stmt
     ]
+    if not isinstance(stmt.get("statementID", ""), str):
+        issues.append(Issue(file, record, "statementID", "expected text", position))
+    for f in ("subject", "interestedParty", "publicationDetails", "source"):
+        if f in stmt and not isinstance(stmt[f], dict):
+            issues.append(Issue(file, record, f, "expected an object", position))
+    for f in ("interests", "replacesStatements", "identifiers", "names", "alternateNames"):
+        if f in stmt and not isinstance(stmt[f], list):
+            issues.append(Issue(file, record, f, "expected a list", position))
     for f in ("statementDate",):
         if f in stmt and not (
             isinstance(stmt[f], str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", stmt[f])
@@ -325,22 +360,117 @@ def _v03_as_v04(stmt: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _day(stamp: Any) -> str | None:
+    """The day part of a BODS date or date-time (``2019-09-11T11:17:23Z`` → ``2019-09-11``)."""
+    return stamp[:10] if isinstance(stamp, str) and len(stamp) >= 10 else None
+
+
+def _interests(stmt: dict[str, Any]) -> list[dict[str, Any]]:
+    found = (stmt.get("recordDetails") or {}).get("interests") or []
+    return [i for i in found if isinstance(i, dict)]
+
+
+@dataclass
+class _Version:
+    """One statement about a relationship record, as the first pass saw it."""
+
+    stamp: str
+    file: str
+    position: int
+    statement: str
+    closed: bool
+    starts: list[str]
+    #: interest type → end date the statement gives for it.
+    ends: dict[str, str]
+    source: dict[str, Any]
+    excerpt: str
+    #: Filled in by :func:`_plan`.
+    effect: str | None = None
+    until: str | None = None
+    until_by_type: dict[str, str] = field(default_factory=dict)
+    closed_by: _Version | None = None
+
+
+def _version(stmt: dict[str, Any], name: str, position: int) -> _Version:
+    interests = _interests(stmt)
+    return _Version(
+        stamp=_day(stmt.get("statementDate")) or "",
+        file=name,
+        position=position,
+        statement=str(stmt["statementId"]),
+        closed=stmt.get("recordStatus") == "closed",
+        starts=sorted(d for i in interests if (d := _day(i.get("startDate")))),
+        ends={
+            str(i.get("type", "unknownInterest")): d
+            for i in interests
+            if (d := _day(i.get("endDate")))
+        },
+        source=_source(stmt),
+        excerpt=json.dumps(interests, ensure_ascii=False)[:1500],
+    )
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def _plan(versions: list[_Version]) -> list[_Version]:
+    """Give each version of one record its validity, and return those that become
+    relationships (a closing statement ends the version before it instead of being one).
+
+    A replacing statement takes effect on the earliest start date it gives that is later
+    than the replaced version's start (a change recorded after it happened), else on its
+    own statement date; the replaced version holds until the day before. A closure ends the
+    version before it on the interest's end date, else on the closing statement's date.
+    """
+    versions.sort(key=lambda v: (v.stamp, v.file, v.position))
+    kept: list[_Version] = []
+    previous: _Version | None = None
+    for v in versions:
+        if v.closed and previous is not None and not previous.closed:
+            previous.until = v.stamp or None
+            previous.until_by_type = dict(v.ends)
+            previous.closed_by = v
+            previous = v
+            continue
+        if previous is not None and not previous.closed:
+            floor = previous.starts[0] if previous.starts else None
+            later = [d for d in v.starts if (floor is None or d > floor) and d <= v.stamp]
+            v.effect = min(later) if later else v.stamp or None
+            if v.effect:
+                previous.until = _day_before(v.effect)
+        elif previous is not None:  # reopened after a closure
+            v.effect = v.stamp or None
+        if v.closed:
+            v.until = v.stamp or None
+            v.until_by_type = dict(v.ends)
+        kept.append(v)
+        previous = v
+    return kept
+
+
 def read_bods(path: Path) -> Iterator[RawRecord]:
-    """Raw records from BODS 0.4 (or 0.3) statements in a file or folder.
+    """Raw records from BODS 0.4 (or 0.3) statements in a file or folder, history kept.
 
     Two passes, so that neither a file nor its statements sit in memory: the first checks
-    every statement and notes, per record, where its newest statement is (and, for 0.3, which
-    statements replace which); only if all are valid does the second read emit the newest.
+    every statement and notes, per record, where each of its statements is (and, for 0.3,
+    which statements replace which); only if all are valid does the second read emit the
+    newest statement of each entity or person and *every* version of each relationship,
+    each with the validity :func:`_plan` gives it and its own statement as evidence.
 
     Raises:
-        InvalidData: every statement that breaks the schema, with file, position and field.
+        InvalidData: every statement that breaks the schema, with file, position and field,
+            and 0.3 replacements that go round in a circle.
     """
     files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
     issues: list[Issue] = []
-    #: record id → (statement date, file, position) of its newest statement.
+    #: entity or person record id → (statement date, file, position) of its newest statement.
     latest: dict[str, tuple[str, str, int]] = {}
+    #: relationship record id → its statements.
+    history: dict[str, list[_Version]] = {}
     #: BODS 0.3: statement id → the statement that replaces it.
     replaced: dict[str, str] = {}
+    where: dict[str, tuple[str, int]] = {}
     for file in files:
         name = str(file)
         try:
@@ -350,6 +480,7 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
                     if problems:
                         issues += problems
                         continue
+                    where[stmt["statementID"]] = (name, position)
                     for old in stmt.get("replacesStatements") or []:
                         replaced[old] = stmt["statementID"]
                     stmt = _v03_as_v04(stmt)
@@ -359,6 +490,9 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
                     issues += problems
                     continue
                 key = stmt["recordId"]
+                if stmt["recordType"] == "relationship":
+                    history.setdefault(key, []).append(_version(stmt, name, position))
+                    continue
                 stamp = stmt.get("statementDate") or ""
                 if key not in latest or stamp >= latest[key][0]:
                     latest[key] = (stamp, name, position)
@@ -368,39 +502,81 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
             )
         except NotAnArray as exc:
             issues.append(Issue(file=name, line=1, record=None, field=None, message=str(exc)))
+    newest = _chains(replaced, where, issues)
     if issues:
         raise InvalidData(issues)
-    for old, new in list(replaced.items()):
-        while new in replaced:  # a chain of replacements ends at the newest statement
-            new = replaced[new]
-        replaced[old] = new
+    for old in newest:
         latest.pop(old, None)
-    wanted = {(name, position) for _stamp, name, position in latest.values()}
+    if newest:  # a 0.3 chain of replaced statements is the history of one record
+        merged: dict[str, list[_Version]] = {}
+        for key, found in history.items():
+            merged.setdefault(newest.get(key, key), []).extend(found)
+        history = merged
+    plan: dict[tuple[str, int], tuple[str, _Version]] = {}
+    for key, found in history.items():
+        for v in _plan(found):
+            plan[(v.file, v.position)] = (key, v)
     sources: set[str] = set()
     for file in files:
         name = str(file)
         for position, raw in _statements(file):
-            if (name, position) not in wanted:
-                continue
             stmt = _v03_as_v04(raw) if "statementType" in raw else raw
-            if latest.get(stmt["recordId"], ("", "", 0))[1:] != (name, position):
-                continue
             if stmt["recordType"] in ("entity", "person"):
-                yield RawRecord("entities", _entity(stmt), name, position)
+                if latest.get(stmt["recordId"], ("", "", 0))[1:] == (name, position):
+                    yield RawRecord("entities", _entity(stmt), name, position)
                 continue
+            planned = plan.get((name, position))
+            if planned is None:
+                continue
+            key, version = planned
             details = stmt.get("recordDetails") or {}
-            if replaced:
+            if newest:
                 details = {
                     **details,
                     **{
-                        f: replaced.get(details.get(f), details.get(f))
+                        f: newest.get(details.get(f), details.get(f))
                         for f in ("subject", "interestedParty")
                     },
                 }
                 stmt = {**stmt, "recordDetails": details}
-            src = _source(stmt)
-            if src["id"] not in sources:
-                sources.add(src["id"])
-                yield RawRecord("sources", src, name, position)
-            for rel in _relationships(stmt, src["id"]):
+            for v in (version, version.closed_by):
+                if v is not None and v.source["id"] not in sources:
+                    sources.add(v.source["id"])
+                    yield RawRecord("sources", v.source, v.file, v.position)
+            for rel in _relationships(stmt, key, version):
                 yield RawRecord("relationships", rel, name, position)
+
+
+def _chains(
+    replaced: dict[str, str], where: dict[str, tuple[str, int]], issues: list[Issue]
+) -> dict[str, str]:
+    """BODS 0.3: each replaced statement → the newest statement of its chain. A chain that
+    comes back to a statement already on it is an error (it has no newest statement)."""
+    newest: dict[str, str] = {}
+    reported: set[frozenset[str]] = set()
+    for start in replaced:
+        seen = [start]
+        current = start
+        while current in replaced:
+            current = replaced[current]
+            if current in seen:
+                file, position = where.get(current, (None, None))
+                ring = seen[seen.index(current) :]
+                loop = " → ".join([*ring, current])
+                if frozenset(ring) in reported:
+                    break
+                reported.add(frozenset(ring))
+                issues.append(
+                    Issue(
+                        file,
+                        f"statement {current!r}",
+                        "replacesStatements",
+                        f"replacements go round in a circle ({loop}): no statement is the newest",
+                        position,
+                    )
+                )
+                break
+            seen.append(current)
+        else:
+            newest[start] = current
+    return newest

@@ -16,6 +16,7 @@ from typing import Any
 from graphkit.errors import InvalidData, Issue
 from graphkit.model import with_derived_id
 from graphkit.validate import RawRecord
+from ingest import textfile
 
 COLUMNS: dict[str, list[str]] = {
     "sources.csv": ["id", "title", "publisher", "date", "url", "language", "kind", "note"],
@@ -106,24 +107,34 @@ def write_template(folder: Path) -> list[Path]:
 
 
 def _rows(path: Path, issues: list[Issue]) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        unknown = set(reader.fieldnames or []) - set(COLUMNS[path.name])
-        if unknown:
-            issues.append(
-                Issue(
-                    str(path),
-                    None,
-                    ", ".join(sorted(unknown)),
-                    f"unknown column(s); expected {', '.join(COLUMNS[path.name])}",
-                    1,
-                )
+    """Data rows of one of the three files, in whatever encoding and delimiter a spreadsheet
+    saved it (see :mod:`ingest.textfile`); a row with more cells than the header is an error,
+    never silently cut."""
+    if not path.is_file():
+        issues.append(Issue(str(path), None, None, "expected a CSV file, found a folder"))
+        return
+    columns = [c.strip() for c in textfile.header(path)]
+    unknown = set(columns) - set(COLUMNS[path.name])
+    if unknown:
+        issues.append(
+            Issue(
+                str(path),
+                None,
+                ", ".join(sorted(unknown)),
+                f"unknown column(s); expected {', '.join(COLUMNS[path.name])}",
+                1,
             )
-            return
-        for number, row in enumerate(reader, 2):
-            clean = {k: v.strip() for k, v in row.items() if k and v is not None and v.strip()}
-            if clean:
-                yield number, clean
+        )
+        return
+    for number, row in textfile.csv_rows(path):
+        if row.get(None):
+            issues.append(
+                Issue(str(path), None, None, f"more cells than the {len(columns)} columns", number)
+            )
+            continue
+        clean = {k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip()}
+        if clean:
+            yield number, clean
 
 
 def _entity(row: dict[str, str]) -> dict[str, Any]:

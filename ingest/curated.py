@@ -14,6 +14,7 @@ import yaml
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord, Section
+from ingest import textfile
 
 SECTIONS: tuple[Section, ...] = ("sources", "entities", "relationships")
 
@@ -24,8 +25,53 @@ class _LineDict(dict[str, Any]):
     line: int = 0
 
 
+#: Deepest nesting a curated file may have (records are two or three levels deep).
+MAX_DEPTH = 32
+#: Most values a file may expand to once aliases are followed (an alias bomb is not data).
+MAX_VALUES = 2_000_000
+
+
 class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader that records the line of every mapping."""
+    """Safe YAML loader that records the line of every mapping, reads dates as text (our
+    own parser checks them, so ``2021-02-30`` is a clear error, not a crash), and refuses
+    deep nesting and aliases that expand past :data:`MAX_VALUES` values."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if getattr(node, "expanded", None) is None:
+            if isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(child.expanded for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size = 1 + sum(k.expanded + v.expanded for k, v in node.value)
+            else:
+                size = 1
+            if size > MAX_VALUES:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"expands to more than {MAX_VALUES:,} values once aliases are followed",
+                    node.start_mark,
+                )
+            node.expanded = size
+        return node
+
+
+# Dates and times stay text: remove the implicit timestamp resolver.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _LineDict:
@@ -57,7 +103,7 @@ def read_curated(path: Path) -> Iterator[RawRecord]:
     for file in _files(path):
         name = str(file)
         try:
-            doc = yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            doc = yaml.load("".join(textfile.lines(file)), Loader=_LineLoader)  # noqa: S506
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else None
             raise InvalidData(
@@ -71,6 +117,12 @@ def read_curated(path: Path) -> Iterator[RawRecord]:
                     )
                 ]
             ) from exc
+        except textfile.Undecodable as exc:
+            raise InvalidData([exc.issue()]) from None
+        except RecursionError:
+            raise InvalidData(
+                [Issue(file=name, record=None, field=None, message="nested too deep")]
+            ) from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise InvalidData(
                 [Issue(file=name, record=None, field=None, message=f"cannot read: {exc}")]

@@ -21,6 +21,7 @@ from followthemoney import model
 from graphkit.errors import InvalidData, Issue
 from graphkit.ftm_export import NOTE_PREFIX
 from graphkit.validate import RawRecord, Section
+from ingest import textfile
 from ingest.report import LoadReport
 
 #: FtM thing schemata → our entity kinds.
@@ -294,13 +295,16 @@ def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]
     for file in files:
         name = str(file)
         seen_sources: set[str] = set()
-        with file.open(encoding="utf-8") as handle:
-            for number, text in enumerate(handle, 1):
+        try:
+            for number, text in enumerate(textfile.lines(file), 1):
                 if not text.strip():
                     continue
                 report.read += 1
                 try:
                     data = json.loads(text)
+                except RecursionError:
+                    issues.append(Issue(name, None, None, "not valid JSON: nested too deep", number))
+                    continue
                 except json.JSONDecodeError as exc:
                     issues.append(
                         Issue(
@@ -336,5 +340,7 @@ def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]
                     yield RawRecord("relationships", rel, name, number)
                 else:
                     report.skipped[f"{schema}: not an actor or a relationship"] += 1
+        except textfile.Undecodable as exc:
+            issues.append(exc.issue())
     if issues:
         raise InvalidData(issues)

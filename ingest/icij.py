@@ -12,7 +12,6 @@ as skipped rather than asserted as facts. Files are read row by row.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord
+from ingest import textfile
 from ingest.report import LoadReport
 
 DATABASE = "https://offshoreleaks.icij.org/"
@@ -125,9 +125,8 @@ def _clean(row: dict[str | None, Any]) -> dict[str, str]:
 
 
 def _rows(file: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with file.open(encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), 2):
-            yield number, _clean(row)
+    for number, row in textfile.csv_rows(file):
+        yield number, _clean(row)
 
 
 def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecord]:
@@ -209,65 +208,61 @@ def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecor
                 number,
             )
     rel_file = path / "relationships.csv"
-    with rel_file.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InvalidData(
-                [Issue(str(rel_file), None, ", ".join(missing), "missing column(s)", 1)]
+    missing = [c for c in REQUIRED if c not in textfile.header(rel_file)]
+    if missing:
+        raise InvalidData([Issue(str(rel_file), None, ", ".join(missing), "missing column(s)", 1)])
+    for number, raw in textfile.csv_rows(rel_file):
+        report.read += 1
+        row = _clean(raw)
+        mapped = _link_type(row["rel_type"], row["link"])
+        if mapped is None:
+            report.skipped[f"{row['rel_type']}: a resolution hint, not a fact"] += 1
+            continue
+        rtype, role = mapped
+        try:
+            since, until = _date(row["start_date"]), _date(row["end_date"])
+        except ValueError as exc:
+            issues.append(
+                Issue(str(rel_file), f"line {number}", "start_date/end_date", str(exc), number)
             )
-        for number, raw in enumerate(reader, 2):
-            report.read += 1
-            row = _clean(raw)
-            mapped = _link_type(row["rel_type"], row["link"])
-            if mapped is None:
-                report.skipped[f"{row['rel_type']}: a resolution hint, not a fact"] += 1
-                continue
-            rtype, role = mapped
-            try:
-                since, until = _date(row["start_date"]), _date(row["end_date"])
-            except ValueError as exc:
-                issues.append(
-                    Issue(str(rel_file), f"line {number}", "start_date/end_date", str(exc), number)
-                )
-                continue
-            start, end = row["node_id_start"].strip(), row["node_id_end"].strip()
-            src = "icij:" + re.sub(r"[^A-Za-z0-9._-]+", "-", row["sourceID"] or "unknown")
-            if src not in sources:
-                sources.add(src)
-                yield RawRecord(
-                    "sources",
-                    {
-                        "id": src,
-                        "title": f"ICIJ Offshore Leaks — {row['sourceID']}",
-                        "publisher": "International Consortium of Investigative Journalists",
-                        "url": DATABASE,
-                        "kind": "leak",
-                    },
-                    str(rel_file),
-                    number,
-                )
+            continue
+        start, end = row["node_id_start"].strip(), row["node_id_end"].strip()
+        src = "icij:" + re.sub(r"[^A-Za-z0-9._-]+", "-", row["sourceID"] or "unknown")
+        if src not in sources:
+            sources.add(src)
             yield RawRecord(
-                "relationships",
+                "sources",
                 {
-                    "id": f"icij:{start}:{row['rel_type']}:{end}",
-                    "type": rtype,
-                    "source": f"icij:{start}",
-                    "target": f"icij:{end}",
-                    "role": role,
-                    "valid_from": since,
-                    "valid_to": until,
-                    "properties": {"icij_rel_type": row["rel_type"], "status": row["status"]},
-                    "evidence": [
-                        {
-                            "source": src,
-                            "locator": f"relationships.csv line {number}",
-                            "excerpt": ",".join(row[c] for c in REQUIRED),
-                        }
-                    ],
+                    "id": src,
+                    "title": f"ICIJ Offshore Leaks — {row['sourceID']}",
+                    "publisher": "International Consortium of Investigative Journalists",
+                    "url": DATABASE,
+                    "kind": "leak",
                 },
                 str(rel_file),
                 number,
             )
+        yield RawRecord(
+            "relationships",
+            {
+                "id": f"icij:{start}:{row['rel_type']}:{end}",
+                "type": rtype,
+                "source": f"icij:{start}",
+                "target": f"icij:{end}",
+                "role": role,
+                "valid_from": since,
+                "valid_to": until,
+                "properties": {"icij_rel_type": row["rel_type"], "status": row["status"]},
+                "evidence": [
+                    {
+                        "source": src,
+                        "locator": f"relationships.csv line {number}",
+                        "excerpt": ",".join(row[c] for c in REQUIRED),
+                    }
+                ],
+            },
+            str(rel_file),
+            number,
+        )
     if issues:
         raise InvalidData(issues)

@@ -13,6 +13,8 @@ from typing import Any
 
 import ijson
 
+from ingest import textfile
+
 
 class NotAnArray(ValueError):
     """A ``.json`` file whose top level is not an array of records."""
@@ -36,13 +38,17 @@ def json_records(file: Path, jsonl: bool | None = None) -> Iterator[tuple[int, A
         BadJson: malformed JSON, with the line (JSON lines) or record index (arrays).
     """
     if jsonl if jsonl is not None else file.suffix == ".jsonl":
-        with file.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
+        try:
+            for number, line in enumerate(textfile.lines(file), 1):
                 if line.strip():
                     try:
                         yield number, json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise BadJson(f"not valid JSON: {exc.msg}", number) from exc
+                    except RecursionError:
+                        raise BadJson("not valid JSON: nested too deep", number) from None
+        except textfile.Undecodable as exc:
+            raise BadJson(str(exc), exc.line) from None
         return
     with file.open("rb") as handle:
         head = handle.read(4096)

@@ -62,7 +62,7 @@ ROTTERDAM = [
         "authority and Portbase deny any coupling now. Both sides are kept."
     ),
     new_code_cell(
-        "diff = engine.diff_reach(DiffRequest(target=TARGET, from_date='2020-01-01', "
+        "diff = engine.diff(DiffRequest(target=TARGET, from_date='2020-01-01', "
         "to_date='2026-11-22'))\n"
         "for item in diff.items:\n"
         "    print(f'[{item.change}]', item.explanation)\n"

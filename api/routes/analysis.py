@@ -15,6 +15,7 @@ from graphkit.query import (
     CentralityResult,
     ControlRequest,
     ControlResult,
+    DiffQuery,
     DiffRequest,
     DiffResult,
     OwnersRequest,
@@ -39,11 +40,18 @@ def control(req: Annotated[ControlRequest, Query()], engine: EngineDep) -> Contr
     return engine.control(req)
 
 
+@router.get("/diff", response_model=DiffResult, dependencies=Expensive, responses=ERRORS)
+def diff(req: Annotated[DiffRequest, Query()], engine: EngineDep) -> DiffResult:
+    """How a reach, exposure or paths answer changed between two days: entities that
+    appeared, disappeared or changed strength, and every path (of the k strongest) that
+    appeared or ended, with the dated relationships and both days' sources."""
+    return engine.diff(req)
+
+
 @router.get("/diff/reach", response_model=DiffResult, dependencies=Expensive, responses=ERRORS)
 def diff_reach(req: Annotated[DiffRequest, Query()], engine: EngineDep) -> DiffResult:
-    """Actors whose reach appeared, disappeared or changed between two days, with the dated
-    relationships and evidence that explain each change."""
-    return engine.diff_reach(req)
+    """``/diff`` for a reach answer (kept for links made before ``/diff`` existed)."""
+    return engine.diff(req.model_copy(update={"query": DiffQuery.REACH}))
 
 
 @router.get(

@@ -9,7 +9,7 @@ MATCH p = (s)((x:Entity)-[r]-(y:Entity)
       AND (r.since IS NULL OR r.since <= $as_of)
       AND (r.until IS NULL OR r.until >= $as_of)
       AND ($min_confidence IS NULL OR r.confidence >= $min_confidence)
-      AND ($known_by IS NULL OR r.known IS NULL OR r.known <= $known_by)
+      AND ($known_by IS NULL OR r.known <= $known_by OR (r.known IS NULL AND $include_undated))
   ){1,{{max_depth}}}(t)
 WITH p, nodes(p) AS ns
 WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])

@@ -326,6 +326,7 @@ class Neo4jStore(GraphStore):
             "both": by_flow[Flow.BOTH],
             "as_of": f.as_of.isoformat(),
             "known_by": f.known_by.isoformat() if f.known_by else None,
+            "include_undated": f.include_undated,
             "min_confidence": f.min_confidence,
         }
 

@@ -217,3 +217,33 @@ def test_research_endpoints(client: TestClient) -> None:
     brokers = client.get("/analytics/brokers", params={"source": "cn-government"}).json()
     assert brokers["items"][0]["entity"]["id"] == "hikvision"
     assert client.get("/owners", params={"entity": "nope"}).status_code == 404
+
+
+def test_days_and_diffs_over_http(client: TestClient) -> None:
+    """Days arrive as people type them (a bare year is a year, not a Unix timestamp), one
+    message for a bad one, and /diff compares reach, exposure and paths."""
+    year = client.get("/reach", params={"target": R, "as_of": "2020"})
+    assert year.status_code == 200 and year.json()["as_of"] == "2020-01-01"
+    today = client.get("/reach", params={"target": R, "as_of": "today"})
+    assert today.status_code == 200
+    bad = client.get("/reach", params={"target": R, "as_of": "2020-13"})
+    assert bad.status_code == 422 and "YYYY, YYYY-MM, YYYY-MM-DD or 'today'" in bad.text
+    known = client.get("/exposure", params={"source": "cn-government", "known_by": "2010"})
+    assert known.json()["items"] == [] and known.json()["undated_left_out"] > 0
+    diff = client.get(
+        "/diff",
+        params={
+            "query": "paths",
+            "source": "logink",
+            "target": R,
+            "from_date": "2020",
+            "to_date": "today",
+        },
+    )
+    assert diff.status_code == 200, diff.text
+    (item,) = diff.json()["items"]
+    assert [p["change"] for p in item["paths"]] == ["ended"]
+    missing = client.get(
+        "/diff", params={"query": "paths", "source": "logink", "from_date": "2020"}
+    )
+    assert missing.status_code == 422 and "needs target" in missing.text

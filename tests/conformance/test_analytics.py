@@ -48,7 +48,7 @@ def test_control_follows_explicit_control_then_majority(backend: QueryEngine) ->
 
 def test_diff_tells_the_logink_rotterdam_change(backend: QueryEngine) -> None:
     backend.ingest(seed())
-    res = backend.diff_reach(DiffRequest(target=R, from_date="2020-01-01", to_date="2026-11-22"))
+    res = backend.diff(DiffRequest(target=R, from_date="2020-01-01", to_date="2026-11-22"))
     items = {i.entity.id: i for i in res.items}
     logink = items["logink"]
     assert logink.change == "changed" and res.unchanged == 1
@@ -83,8 +83,13 @@ def test_research_queries_agree_across_backends(
             )
         ),
         lambda e: e.timeline(anchors[0]),
-        lambda e: e.diff_reach(
+        lambda e: e.diff(
             DiffRequest(target=anchors[0], from_date="2000-01-01", to_date="2026-11-22")
+        ),
+        lambda e: e.diff(
+            DiffRequest(
+                query="exposure", source=anchors[1], from_date="2000-01-01", to_date="2026-11-22"
+            )
         ),
     ]
     for call in calls:
