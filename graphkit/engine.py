@@ -44,7 +44,7 @@ from graphkit.query import (
     StoreStats,
     TimelineResult,
 )
-from graphkit.schema import REACH_ACTOR_KINDS, EntityKind
+from graphkit.schema import REACH_ACTOR_KINDS, RELATIONSHIPS, EntityKind
 from graphkit.semantics import (
     ResolvedFilters,
     entity_ids_of,
@@ -392,6 +392,7 @@ class QueryEngine:
             ]
         batch = validate_records(records, self.store.entity_kinds, self.store.source_ids)
         batch, new_merges, store_merges = resolve.resolve_batch(batch, self.store, merges)
+        self._check_kind_changes(batch)
         summary = self.store.write(batch)
         for merged, canonical, reason in new_merges:
             self.store.record_merge(merged, canonical, reason)
@@ -401,6 +402,41 @@ class QueryEngine:
             f"{m} → {c} ({why})" for c, ms, why in store_merges for m in ms
         )
         return summary.model_copy(update={"merged": notes})
+
+    def _check_kind_changes(self, batch: Batch) -> None:
+        """Refuse a batch that re-declares a stored entity with another kind while stored
+        relationships the batch does not rewrite would then break the schema table (a Port
+        turned Person would silently drop out of every answer it was part of).
+
+        Raises:
+            InvalidData: each stored relationship that would no longer fit, named.
+        """
+        incoming = {e.id: e.kind for e in batch.entities}
+        stored = self.store.entity_kinds(incoming)
+        changed = {i: k for i, k in incoming.items() if i in stored and stored[i] != k}
+        if not changed:
+            return
+        rewritten = {r.id for r in batch.relationships}
+        issues: list[Issue] = []
+        for rel in self.store.incident(changed, 10_000):
+            if rel.id in rewritten:
+                continue
+            spec = RELATIONSHIPS[rel.type]
+            for end, allowed in ((rel.source, spec.sources), (rel.target, spec.targets)):
+                if end in changed and changed[end] not in allowed:
+                    issues.append(
+                        Issue(
+                            None,
+                            f"entity {end!r}",
+                            "kind",
+                            f"stored as {stored[end].value}, re-declared as "
+                            f"{changed[end].value}: stored relationship {rel.id!r} "
+                            f"({rel.type.value}) needs one of "
+                            f"{', '.join(sorted(k.value for k in allowed))}",
+                        )
+                    )
+        if issues:
+            raise InvalidData(issues[:50])
 
     def ingest_stream(
         self,

@@ -7,6 +7,7 @@ Dates are *partial* (``2019``, ``2019-04`` or ``2019-04-11``) because sources of
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -37,7 +38,7 @@ def _coerce_partial_date(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        value = str(value)  # a bare year from YAML or JSON, checked as text below
     if isinstance(value, str):
         text = value.strip()
         match = _PARTIAL_DATE.match(text)
@@ -85,6 +86,28 @@ class _Frozen(BaseModel):
 
 
 Scalar = str | int | float | bool | None
+_INT64 = 2**63
+
+
+def _check_properties(value: Any) -> Any:
+    """Property values every backend can store: integers within 64 bits, finite numbers,
+    text of reasonable size (NaN or a 30-digit integer would crash one store or silently
+    become null in another)."""
+    if not isinstance(value, dict):
+        return value
+    for key, item in value.items():
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, int) and not -_INT64 <= item < _INT64:
+            raise ValueError(f"property {key!r}: integer {item} is outside the 64-bit range")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"property {key!r}: {item} is not a finite number")
+        if isinstance(item, str) and len(item) > 100_000:
+            raise ValueError(f"property {key!r}: text longer than 100,000 characters")
+    return value
+
+
+Properties = Annotated[dict[str, Scalar], BeforeValidator(_check_properties)]
 
 
 class Source(_Frozen):
@@ -123,13 +146,13 @@ class Entity(_Frozen):
 
     id: str = Field(pattern=ID_PATTERN)
     kind: EntityKind
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
+    name: str = Field(min_length=1, max_length=2000)
+    aliases: tuple[Annotated[str, Field(max_length=2000)], ...] = Field(default=(), max_length=1000)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     identifiers: dict[str, str] = Field(default_factory=dict)
     description: str | None = None
     unnamed: bool = False
-    properties: dict[str, Scalar] = Field(default_factory=dict)
+    properties: Properties = Field(default_factory=dict)
 
     @field_validator("country", mode="before")
     @classmethod
@@ -158,7 +181,7 @@ class Relationship(_Frozen):
     )
     confidence: Confidence | Annotated[float, Field(gt=0.0, le=1.0)] = Confidence.REPORTED
     evidence: tuple[Evidence, ...] = Field(min_length=1)
-    properties: dict[str, Scalar] = Field(default_factory=dict)
+    properties: Properties = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> Relationship:

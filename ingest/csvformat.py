@@ -142,8 +142,14 @@ def _entity(row: dict[str, str]) -> dict[str, Any]:
     if "aliases" in data:
         data["aliases"] = [a.strip() for a in data["aliases"].split(";") if a.strip()]
     if "identifiers" in data:
-        pairs = [p.split(":", 1) for p in data["identifiers"].split(";") if ":" in p]
-        data["identifiers"] = {k.strip(): v.strip() for k, v in pairs}
+        parts = [p.strip() for p in data["identifiers"].split(";") if p.strip()]
+        bad = [p for p in parts if ":" not in p or not all(x.strip() for x in p.split(":", 1))]
+        if bad:
+            # Checked by validation with the line: an identifier is never dropped silently.
+            data["identifiers"] = f"expected scheme:value pairs separated by ';', got {bad[0]!r}"
+        else:
+            pairs = [p.split(":", 1) for p in parts]
+            data["identifiers"] = {k.strip(): v.strip() for k, v in pairs}
     if "unnamed" in data:
         data["unnamed"] = data["unnamed"].lower() in ("1", "true", "yes", "y")
     return data
@@ -156,6 +162,24 @@ def read_csv_folder(path: Path) -> Iterator[RawRecord]:
         InvalidData: unknown columns or unreadable files, with file and line.
     """
     issues: list[Issue] = []
+    strangers = sorted(
+        p.name
+        for p in path.iterdir()
+        if p.name not in COLUMNS and not p.name.startswith(".") and p.suffix not in (".md", ".txt")
+    )
+    if strangers:
+        raise InvalidData(
+            [
+                Issue(
+                    str(path / strangers[0]),
+                    None,
+                    None,
+                    f"not one of {', '.join(COLUMNS)} (found {', '.join(strangers[:5])}); "
+                    "rename or move it out",
+                    1,
+                )
+            ]
+        )
     if not any((path / name).exists() for name in COLUMNS):
         raise InvalidData(
             [
@@ -174,6 +198,7 @@ def read_csv_folder(path: Path) -> Iterator[RawRecord]:
         for number, row in _rows(path / "entities.csv", issues):
             yield RawRecord("entities", _entity(row), str(path / "entities.csv"), number)
     rels: dict[str, tuple[dict[str, Any], int]] = {}
+    raw: dict[str, dict[str, str]] = {}
     rel_file = path / "relationships.csv"
     if rel_file.exists():
         for number, row in _rows(rel_file, issues):
@@ -182,8 +207,29 @@ def read_csv_folder(path: Path) -> Iterator[RawRecord]:
                 evidence["source"] = row.pop("evidence_source")
             key = with_derived_id(row).get("id") or f"line {number}"
             if key in rels:
-                rels[key][0]["evidence"].append(evidence)
+                first, first_line = rels[key]
+                seen = raw[key]
+                clash = sorted(
+                    f
+                    for f in (set(row) | set(seen)) - {"id", "key"}
+                    if seen.get(f, "") != row.get(f, "")
+                )
+                if clash:
+                    issues.append(
+                        Issue(
+                            str(rel_file),
+                            f"relationship {key!r}",
+                            ", ".join(clash),
+                            f"line {number} repeats the relationship of line {first_line} with "
+                            "other values; one row per piece of evidence must repeat the same "
+                            "facts",
+                            number,
+                        )
+                    )
+                    continue
+                first["evidence"].append(evidence)
                 continue
+            raw[key] = dict(row)
             if "ended" in row:
                 row["ended"] = row["ended"].lower() in ("1", "true", "yes", "y")  # type: ignore[assignment]
             if "share" in row:

@@ -84,9 +84,33 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Line
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: Files a curated folder may hold beside its YAML (notes for the people editing it).
+COMPANIONS = (".md", ".txt", ".rst")
+
+
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+        found = sorted(p for p in files if p.suffix in (".yaml", ".yml"))
+        strangers = sorted(p for p in files if p.suffix not in (".yaml", ".yml", *COMPANIONS))
+        if strangers or not found:
+            what = (
+                f"files that are not curated YAML: {', '.join(p.name for p in strangers[:5])}"
+                if strangers
+                else "no .yaml or .yml file"
+            )
+            raise InvalidData(
+                [
+                    Issue(
+                        file=str(strangers[0] if strangers else path),
+                        record=None,
+                        field=None,
+                        message=f"{what}; pass --format for another format, or move them out",
+                        line=1 if strangers else None,
+                    )
+                ]
+            )
+        return found
     if not path.exists():
         raise InvalidData(
             [Issue(file=str(path), record=None, field=None, message="no such file or folder")]
@@ -169,6 +193,19 @@ def read_curated(path: Path) -> Iterator[RawRecord]:
                     ]
                 )
             for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    raise InvalidData(
+                        [
+                            Issue(
+                                file=name,
+                                line=getattr(items, "line", None) or getattr(doc, "line", None),
+                                record=f"{section} #{index + 1}",
+                                field=section,
+                                message=f"expected a record (a mapping of fields), got "
+                                f"{type(item).__name__} {str(item)[:60]!r}",
+                            )
+                        ]
+                    )
                 yield RawRecord(
                     section=section,
                     data=cast(dict[str, Any], item),

@@ -130,7 +130,7 @@ def _check(data: Any, file: str, line: int) -> tuple[Any, list[Issue]]:
             )
         ]
     issues = []
-    props = data.get("properties") or {}
+    props = data.get("properties", {})
     if not isinstance(props, dict):
         return None, [
             Issue(
@@ -162,6 +162,19 @@ def _check(data: Any, file: str, line: int) -> tuple[Any, list[Issue]]:
                 )
             )
             continue
+        odd = [v for v in values if isinstance(v, bool) or not isinstance(v, (str, int, float))]
+        if odd:
+            issues.append(
+                Issue(
+                    **where,
+                    record=record,
+                    field=f"properties.{name}",
+                    message=f"expected text values, got {odd[0]!r}"[:200],
+                )
+            )
+            continue
+        # Numbers are read as their text (some exporters write percentages as numbers).
+        values[:] = [v if isinstance(v, str) else repr(v) for v in values]
         if prop.type.name not in CHECKED_TYPES:
             continue  # kept as FtM keeps it; we only read the types below
         for value in values:
@@ -176,7 +189,10 @@ def _check(data: Any, file: str, line: int) -> tuple[Any, list[Issue]]:
                 )
     if issues:
         return None, issues
-    return model.get_proxy(data), []
+    try:
+        return model.get_proxy(data), []
+    except (TypeError, ValueError, AttributeError) as exc:
+        return None, [Issue(**where, record=record, field=None, message=f"not FtM: {exc}")]
 
 
 def _entity(proxy: Any, kind: str) -> dict[str, Any]:
@@ -303,7 +319,9 @@ def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]
                 try:
                     data = json.loads(text)
                 except RecursionError:
-                    issues.append(Issue(name, None, None, "not valid JSON: nested too deep", number))
+                    issues.append(
+                        Issue(name, None, None, "not valid JSON: nested too deep", number)
+                    )
                     continue
                 except json.JSONDecodeError as exc:
                     issues.append(

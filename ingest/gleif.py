@@ -149,6 +149,20 @@ def read_gleif(path: Path) -> Iterator[RawRecord]:
         InvalidData: records without the fields the loader needs, with file and position.
     """
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if path.is_dir() and not files:
+        others = sorted(p.name for p in path.iterdir() if not p.name.startswith("."))
+        found = f" (found {', '.join(others[:5])})" if others else ""
+        raise InvalidData(
+            [
+                Issue(
+                    str(path),
+                    None,
+                    None,
+                    f"no GLEIF golden-copy JSON files{found}; XML and CSV editions are not read, "
+                    "download the JSON edition",
+                )
+            ]
+        )
     issues: list[Issue] = []
     level1: set[str] = set()
     exceptions: dict[str, dict[str, str]] = {}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ijson
+import numpy as np
 
 from ingest import textfile
 
@@ -26,6 +27,43 @@ class BadJson(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.line = line
+
+
+#: Deepest nesting a JSON array file may have (registers nest a handful of levels); the
+#: incremental parser slows to a crawl on pathological depth, so it is checked first.
+MAX_DEPTH = 64
+_CHUNK = 1 << 16
+
+
+def nesting_depth(file: Path) -> int:
+    """The deepest bracket nesting in a JSON file, brackets inside strings not counted.
+
+    A vectorised scan in 64 KB pieces (small next to the records being streamed), so a
+    gigabyte costs seconds.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+    ...     _ = f.write(b'[{"a": [1, "]]]"]}]')
+    >>> nesting_depth(Path(f.name)); os.unlink(f.name)
+    3
+    """
+    depth, inside, deepest = 0, 0, 0
+    with file.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            # Escapes keep their length but lose their quote, so string state stays exact.
+            raw = chunk.replace(b"\\\\", b"__").replace(b'\\"', b"__")
+            arr = np.frombuffer(raw, dtype=np.uint8)
+            quotes = arr == 34
+            in_string = (np.cumsum(quotes, dtype=np.int32) + inside) % 2 == 1
+            opens = ((arr == 91) | (arr == 123)) & ~in_string
+            closes = ((arr == 93) | (arr == 125)) & ~in_string
+            step = opens.astype(np.int32) - closes.astype(np.int32)
+            level = depth + np.cumsum(step, dtype=np.int32)
+            if len(level):
+                deepest = max(deepest, int(level.max()))
+                depth = int(level[-1])
+            inside = (inside + int(quotes.sum())) % 2
+    return deepest
 
 
 def json_records(file: Path, jsonl: bool | None = None) -> Iterator[tuple[int, Any]]:
@@ -55,6 +93,9 @@ def json_records(file: Path, jsonl: bool | None = None) -> Iterator[tuple[int, A
         bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
         if not head[bom:].lstrip().startswith(b"["):
             raise NotAnArray("expected a JSON array of records")
+        deepest = nesting_depth(file)
+        if deepest > MAX_DEPTH:
+            raise BadJson(f"nested {deepest} levels deep (at most {MAX_DEPTH})", None)
         count = 0
         # The C parser is fast but refuses what Python's own accepts (integers past 64 bits);
         # the pure-Python one then takes over where the C one stopped.

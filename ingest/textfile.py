@@ -117,7 +117,7 @@ def csv_rows(path: Path) -> Iterator[tuple[int, dict[str | None, str | None]]]:
         InvalidData: the path is not a readable file, or bytes that cannot be decoded.
     """
     header(path)  # a missing file or a folder is refused with its name
-    reader = csv.DictReader(lines(path), delimiter=sniff_delimiter(path), strict=False)
+    reader = csv.DictReader(lines(path), delimiter=sniff_delimiter(path), strict=True)
     try:
         for row in reader:
             yield reader.line_num, row
