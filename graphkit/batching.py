@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
+from graphkit.model import with_derived_id
 from graphkit.validate import RawRecord
 
 #: Records per batch by default: a few seconds of work per write, a bounded transaction.
@@ -96,3 +99,47 @@ class Batcher:
             (later if es & missing_e or ss & missing_s else ready).append(rec)
         self.deferred = len(later)
         return ready, later
+
+
+def record_key(rec: RawRecord) -> int | None:
+    """A 64-bit key for a record's section and id (None when it has no usable id)."""
+    data = rec.data
+    if not isinstance(data, dict):
+        return None
+    ident = with_derived_id(data).get("id") if rec.section == "relationships" else data.get("id")
+    return hash((rec.section, ident)) if isinstance(ident, str) else None
+
+
+class StreamIds:
+    """Which records one stream has already written, as sorted 64-bit keys (8 bytes a
+    record, so a load of millions keeps tens of megabytes): a later batch that repeats one
+    is found without holding any record in memory.
+
+    Example:
+        >>> ids = StreamIds()
+        >>> first = [RawRecord("entities", {"id": "a"})]
+        >>> ids.add(first)
+        >>> [r.data["id"] for r in ids.repeated(first + [RawRecord("entities", {"id": "b"})])]
+        ['a']
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+
+    @staticmethod
+    def _keys(batch: list[RawRecord]) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[int]]:
+        found = [(i, k) for i, r in enumerate(batch) if (k := record_key(r)) is not None]
+        return np.array([k for _i, k in found], dtype=np.int64), [i for i, _k in found]
+
+    def repeated(self, batch: list[RawRecord]) -> list[RawRecord]:
+        """The records of ``batch`` whose section and id an earlier batch already had."""
+        keys, where = self._keys(batch)
+        if not len(self.keys) or not len(keys):
+            return []
+        hit = np.isin(keys, self.keys, assume_unique=False)
+        return [batch[where[i]] for i in np.flatnonzero(hit).tolist()]
+
+    def add(self, batch: list[RawRecord]) -> None:
+        """Remember a written batch."""
+        keys, _where = self._keys(batch)
+        self.keys = np.union1d(self.keys, keys)

@@ -118,6 +118,21 @@ UndatedOpt = Annotated[
         help="With --known-by: also use sources that carry no date (left out by default).",
     ),
 ]
+RestoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--restore",
+        help="The FtM file is graphkit's own export-ftm output: restore every record exactly "
+        "from its graphkit note (without it, notes are plain data).",
+    ),
+]
+AllowUnknownOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown",
+        help="Files of other formats in the folder are listed as skipped instead of refused.",
+    ),
+]
 DepthOpt = Annotated[int, typer.Option("--max-depth", help="Most hops on a path.")]
 MinStrengthOpt = Annotated[float, typer.Option("--min-strength", help="Drop weaker paths.")]
 TypesOpt = Annotated[
@@ -291,6 +306,8 @@ def load(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Records per all-or-nothing batch.")
     ] = BATCH_RECORDS,
+    restore: RestoreOpt = False,
+    allow_unknown: AllowUnknownOpt = False,
 ) -> None:
     """Load a file or folder, streamed in all-or-nothing batches (see ``ingest``)."""
 
@@ -298,7 +315,7 @@ def load(
         from ingest import read_path
         from ingest.report import LoadReport
 
-        report = LoadReport()
+        report = LoadReport(allow_unknown=allow_unknown)
         detected = _detected(path, fmt)
         with (
             _engine(backend, store) as eng,
@@ -311,7 +328,7 @@ def load(
             ) as progress,
         ):
             task = progress.add_task(f"reading {path}", total=None)
-            records = _counted(read_path(path, detected, report), progress, task)
+            records = _counted(read_path(path, detected, report, restore), progress, task)
             if dry_run:  # checked against what the store holds, and nothing is written
                 counts = eng.check_stream(records, batch_size)
                 summary = None
@@ -370,6 +387,8 @@ def ingest(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Records per all-or-nothing batch.")
     ] = BATCH_RECORDS,
+    restore: RestoreOpt = False,
+    allow_unknown: AllowUnknownOpt = False,
 ) -> None:
     """Ingest a file or folder (curated YAML/CSV, FollowTheMoney, BODS, GLEIF, ICIJ), streamed
     in all-or-nothing batches; relationships that refer to entities defined further on wait
@@ -382,6 +401,8 @@ def ingest(
         store=store,
         as_json=as_json,
         batch_size=batch_size,
+        restore=restore,
+        allow_unknown=allow_unknown,
     )
 
 

@@ -6,15 +6,17 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from graphkit import analysis, resolve
-from graphkit.batching import BATCH_RECORDS, Batcher
+from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
-from graphkit.model import Batch, Entity, Relationship, Source
+from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
 from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.query import (
     BrokersRequest,
@@ -59,6 +61,8 @@ from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.text import match_score, normalise
 from graphkit.validate import RawRecord, validate_records
+
+SINGULAR = {"sources": "source", "entities": "entity", "relationships": "relationship"}
 
 
 class QueryEngine:
@@ -190,15 +194,19 @@ class QueryEngine:
         self._check_depth(req.max_depth)
         source, target = self.require_entity(req.source), self.require_entity(req.target)
         f = ResolvedFilters.from_request(req, today)
-        found = self.store.k_paths(
-            source.id,
-            target.id,
-            k=req.k,
-            max_depth=req.max_depth,
-            min_strength=req.min_strength,
-            filters=f,
-            time_budget=self.settings.time_budget,
-        )
+
+        def search(filters: ResolvedFilters) -> list[tuple[float, tuple[str, ...]]]:
+            return self.store.k_paths(
+                source.id,
+                target.id,
+                k=req.k,
+                max_depth=req.max_depth,
+                min_strength=req.min_strength,
+                filters=filters,
+                time_budget=self.settings.time_budget,
+            )
+
+        found = search(f)
         rels = self.store.relationships(ids_on(ids for _s, ids in found))
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
@@ -206,15 +214,7 @@ class QueryEngine:
         paths = tuple(path_view(source.id, ids, rels, ents, srcs, f.as_of) for _s, ids in found)
         left_out = 0
         if self._undated_left_out(f):
-            wider = self.store.k_paths(
-                source.id,
-                target.id,
-                k=req.k,
-                max_depth=req.max_depth,
-                min_strength=req.min_strength,
-                filters=replace(f, include_undated=True),
-                time_budget=self.settings.time_budget,
-            )
+            wider = search(replace(f, include_undated=True))
             ours = {tuple(ids) for _s, ids in found}
             left_out = sum(1 for _s, ids in wider if tuple(ids) not in ours)
         return PathsResult(
@@ -403,6 +403,47 @@ class QueryEngine:
         )
         return summary.model_copy(update={"merged": notes})
 
+    def _check_repeats(self, batch: list[RawRecord], seen: StreamIds) -> None:
+        """Refuse records that repeat, with other values, a record an earlier batch of the
+        same load wrote (within one batch validation catches it): a file never silently
+        overwrites its own facts.
+
+        Raises:
+            InvalidData: each such record, with its file and line.
+        """
+        again = seen.repeated(batch)
+        if not again:
+            return
+        models: dict[str, type[Source] | type[Entity] | type[Relationship]] = {
+            "sources": Source,
+            "entities": Entity,
+            "relationships": Relationship,
+        }
+        readers: dict[str, Callable[[list[str]], Mapping[str, BaseModel]]] = {
+            "sources": self.store.sources,
+            "entities": self.store.entities,
+            "relationships": self.store.relationships,
+        }
+        issues: list[Issue] = []
+        for rec in again:
+            data = dict(rec.data)
+            data = with_derived_id(data) if rec.section == "relationships" else data
+            try:
+                incoming = models[rec.section].model_validate(data)
+            except ValueError:
+                continue  # validation of the batch reports it with its line
+            stored = readers[rec.section]([incoming.id]).get(incoming.id)
+            if stored is not None and canonical_json(stored) != canonical_json(incoming):
+                issues.append(
+                    rec.issue(
+                        f"repeats {SINGULAR[rec.section]} {incoming.id!r}, given earlier in "
+                        "this load, with other values; "
+                        "keep one version (or give them different ids)"
+                    )
+                )
+        if issues:
+            raise InvalidData(issues)
+
     def _check_kind_changes(self, batch: Batch) -> None:
         """Refuse a batch that re-declares a stored entity with another kind while stored
         relationships the batch does not rewrite would then break the schema table (a Port
@@ -461,6 +502,7 @@ class QueryEngine:
         total = IngestSummary(created={}, updated={}, unchanged={})
         written = 0
         batches = enumerate(batcher.batches(records), 1)
+        seen = StreamIds()
         with self.store.bulk():  # a large load: index upkeep may wait for its end
             while True:
                 # A loader may find a problem only after earlier batches were written (a
@@ -474,6 +516,7 @@ class QueryEngine:
                         raise
                     raise InvalidData(exc.issues, outcome=_partial(total, written)) from exc
                 try:
+                    self._check_repeats(batch, seen)
                     summary = self.ingest(batch)
                 except InvalidData as exc:
                     if not written:
@@ -484,6 +527,7 @@ class QueryEngine:
                         + _partial(total, written),
                     ) from exc
                 merges = self.store.merges()
+                seen.add(batch)
                 written += len(batch)
                 total = total.plus(summary)
                 if on_batch is not None:

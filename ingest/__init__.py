@@ -57,10 +57,11 @@ def detect(path: Path) -> str:
 
 
 def read_path(
-    path: Path, fmt: str = "auto", report: LoadReport | None = None
+    path: Path, fmt: str = "auto", report: LoadReport | None = None, restore: bool = False
 ) -> Iterator[RawRecord]:
     """Read a file or folder in the named format (``auto`` detects it); loaders that skip
-    records on purpose count them, by reason, in ``report``."""
+    records on purpose count them, by reason, in ``report``. ``restore`` declares an FtM file
+    to be graphkit's own export (see :func:`ingest.ftm.read_ftm`)."""
     from ingest.bods import read_bods
     from ingest.csvformat import read_csv_folder
     from ingest.curated import read_curated
@@ -82,7 +83,11 @@ def read_path(
     if fmt not in loaders:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(sorted(loaders))}")
     if fmt == "ftm":
-        return read_ftm(path, report)
+        return read_ftm(path, report, restore)
     if fmt == "icij":
         return read_icij(path, report)
+    if fmt in ("curated", "yaml"):
+        return read_curated(path, report)
+    if fmt == "csv":
+        return read_csv_folder(path, report)
     return loaders[fmt](path)

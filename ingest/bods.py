@@ -360,6 +360,33 @@ def _v03_as_v04(stmt: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _share_issues(stmt: dict[str, Any], file: str, position: int) -> list[Issue]:
+    """Shares the schema cannot catch: a range whose minimum is above its maximum, or an
+    exact share outside its own range."""
+    record = f"statement {stmt.get('statementId')!r}"
+    out = []
+    for i, interest in enumerate(_interests(stmt)):
+        share = interest.get("share")
+        if not isinstance(share, dict):
+            continue
+        low = share.get("minimum", share.get("exclusiveMinimum"))
+        high = share.get("maximum", share.get("exclusiveMaximum"))
+        exact = share.get("exact")
+        numbers = [v for v in (low, high, exact) if v is not None]
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in numbers):
+            continue  # the schema (0.4) or the structural check (0.3) reports it
+        if low is not None and high is not None and low > high:
+            message = f"minimum {low} is above maximum {high}"
+        elif exact is not None and (
+            (low is not None and exact < low) or (high is not None and exact > high)
+        ):
+            message = f"exact share {exact} is outside its range {low}–{high}"
+        else:
+            continue
+        out.append(Issue(file, record, f"recordDetails.interests.{i}.share", message, position))
+    return out
+
+
 def _day(stamp: Any) -> str | None:
     """The day part of a BODS date or date-time (``2019-09-11T11:17:23Z`` → ``2019-09-11``)."""
     return stamp[:10] if isinstance(stamp, str) and len(stamp) >= 10 else None
@@ -486,6 +513,10 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
                     stmt = _v03_as_v04(stmt)
                 else:
                     problems = check_statement(stmt, name, position)
+                if problems:
+                    issues += problems
+                    continue
+                problems = _share_issues(stmt, name, position)
                 if problems:
                     issues += problems
                     continue

@@ -17,6 +17,7 @@ from graphkit.errors import InvalidData, Issue
 from graphkit.model import with_derived_id
 from graphkit.validate import RawRecord
 from ingest import textfile
+from ingest.report import LoadReport
 
 COLUMNS: dict[str, list[str]] = {
     "sources.csv": ["id", "title", "publisher", "date", "url", "language", "kind", "note"],
@@ -155,7 +156,7 @@ def _entity(row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def read_csv_folder(path: Path) -> Iterator[RawRecord]:
+def read_csv_folder(path: Path, report: LoadReport | None = None) -> Iterator[RawRecord]:
     """Raw records from a folder holding any of the three CSV files.
 
     Raises:
@@ -167,7 +168,10 @@ def read_csv_folder(path: Path) -> Iterator[RawRecord]:
         for p in path.iterdir()
         if p.name not in COLUMNS and not p.name.startswith(".") and p.suffix not in (".md", ".txt")
     )
-    if strangers:
+    if strangers and report is not None and report.allow_unknown:
+        for name in strangers:
+            report.skipped[f"file not read (not one of the three CSV files): {name}"] += 1
+    elif strangers:
         raise InvalidData(
             [
                 Issue(

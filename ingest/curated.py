@@ -15,6 +15,7 @@ import yaml
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord, Section
 from ingest import textfile
+from ingest.report import LoadReport
 
 SECTIONS: tuple[Section, ...] = ("sources", "entities", "relationships")
 
@@ -88,12 +89,15 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 COMPANIONS = (".md", ".txt", ".rst")
 
 
-def _files(path: Path) -> list[Path]:
+def _files(path: Path, report: LoadReport | None = None) -> list[Path]:
     if path.is_dir():
         files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
         found = sorted(p for p in files if p.suffix in (".yaml", ".yml"))
         strangers = sorted(p for p in files if p.suffix not in (".yaml", ".yml", *COMPANIONS))
-        if strangers or not found:
+        if strangers and found and report is not None and report.allow_unknown:
+            for p in strangers:
+                report.skipped[f"file not read (not curated YAML): {p.name}"] += 1
+        elif strangers or not found:
             what = (
                 f"files that are not curated YAML: {', '.join(p.name for p in strangers[:5])}"
                 if strangers
@@ -118,13 +122,13 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_curated(path: Path) -> Iterator[RawRecord]:
+def read_curated(path: Path, report: LoadReport | None = None) -> Iterator[RawRecord]:
     """Records of one curated YAML file or a folder of them.
 
     Raises:
         InvalidData: a file is not YAML, or not a mapping of the three known sections.
     """
-    for file in _files(path):
+    for file in _files(path, report):
         name = str(file)
         try:
             doc = yaml.load("".join(textfile.lines(file)), Loader=_LineLoader)  # noqa: S506

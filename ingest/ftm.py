@@ -284,13 +284,29 @@ def _relationship(
     return rel, src
 
 
-def _restored(data: dict[str, Any], proxy: Any) -> tuple[Section, dict[str, Any]] | None:
-    """The exact graphkit record carried by an export's ``graphkit:`` note, if any."""
+def _restored(
+    data: dict[str, Any], proxy: Any, file: str, line: int
+) -> tuple[Section, dict[str, Any]] | Issue | None:
+    """The exact graphkit record carried by an export's ``graphkit:`` note, if any, checked:
+    it must be a JSON object whose id is the FtM entity's own (an edited or forged note that
+    names another record would otherwise overwrite it)."""
     props = data.get("properties") or {}
     field = "description" if proxy.schema.is_a("Interval") else "notes"
     for note in props.get(field) or []:
         if isinstance(note, str) and note.startswith(NOTE_PREFIX):
-            record = json.loads(note[len(NOTE_PREFIX) :])
+            try:
+                record = json.loads(note[len(NOTE_PREFIX) :])
+            except (json.JSONDecodeError, RecursionError):
+                record = None
+            if not isinstance(record, dict) or record.get("id") != proxy.id:
+                return Issue(
+                    file,
+                    f"ftm {proxy.id!r}",
+                    f"properties.{field}",
+                    "the graphkit note is not this entity's exported record (edited or "
+                    "forged?); load the file without --restore to read it as plain FtM",
+                    line,
+                )
             if proxy.schema.name == "Document":
                 return "sources", record
             if proxy.schema.is_a("Interval"):
@@ -299,8 +315,14 @@ def _restored(data: dict[str, Any], proxy: Any) -> tuple[Section, dict[str, Any]
     return None
 
 
-def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]:
+def read_ftm(
+    path: Path, report: FtmReport | None = None, restore: bool = False
+) -> Iterator[RawRecord]:
     """Raw records from a FollowTheMoney JSON-lines file (or a folder of them).
+
+    With ``restore`` the file is declared to be graphkit's own ``export-ftm`` output and each
+    record is restored exactly from its ``graphkit:`` note (checked against the entity's id);
+    otherwise such notes are plain FtM data, never records.
 
     Raises:
         InvalidData: every malformed line, with file, line, record and field.
@@ -339,7 +361,10 @@ def read_ftm(path: Path, report: FtmReport | None = None) -> Iterator[RawRecord]
                     issues += problems
                     continue
                 schema = proxy.schema.name
-                restored = _restored(data, proxy)
+                restored = _restored(data, proxy, name, number) if restore else None
+                if isinstance(restored, Issue):
+                    issues.append(restored)
+                    continue
                 if restored is not None:
                     section, record = restored
                     yield RawRecord(section, record, name, number)

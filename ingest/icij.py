@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from followthemoney.types import registry
+
 from graphkit.errors import InvalidData, Issue
 from graphkit.validate import RawRecord
 from ingest import textfile
@@ -115,8 +117,13 @@ def _link_type(rel_type: str, link: str) -> tuple[str, str] | None:
 
 
 def _country(row: dict[str, str]) -> str | None:
+    """The first country code as ISO 3166-1 alpha-2: the built-in table first, then
+    FollowTheMoney's country registry (every ISO code and common name)."""
     code = (row.get("country_codes") or "").split(";")[0].strip()
-    return ISO3.get(code)
+    if not code:
+        return None
+    found = ISO3.get(code) or registry.country.clean(code)
+    return found.upper() if found and len(found) == 2 else None
 
 
 def _clean(row: dict[str | None, Any]) -> dict[str, str]:
@@ -173,6 +180,10 @@ def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecor
                 "icij_node_type": node_type,
                 "icij_source": row.get("sourceID", ""),
             }
+            # The codes as published are kept; the first becomes the entity's country.
+            for col in ("country_codes", "countries"):
+                if row.get(col):
+                    props[f"icij_{col}"] = row[col]
             for col in ("jurisdiction_description", "company_type", "status", "service_provider"):
                 if row.get(col):
                     props[col] = row[col]

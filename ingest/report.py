@@ -12,3 +12,5 @@ class LoadReport:
 
     read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    #: Files of other formats in a folder are listed as skipped instead of refused.
+    allow_unknown: bool = False

@@ -138,3 +138,50 @@ def test_export_neo4j_writes_importer_files(tmp_path: Path) -> None:
     edges = (tmp_path / "files" / "relationships-edges.csv").read_text(encoding="utf-8")
     assert '"logink","rotterdam-port-logistics-data"' in edges
     assert not (tmp_path / "files" / "multiline").exists()
+
+
+def test_a_spreadsheet_saved_by_excel_loads_and_strays_are_named(tmp_path: Path) -> None:
+    """Excel's "CSV" on a European laptop: cp1252, semicolons, CRLF. It loads; a misnamed
+    file beside it is refused by name, or listed as skipped with --allow-unknown."""
+    sheet = tmp_path / "sheet"
+    sheet.mkdir()
+    (sheet / "entities.csv").write_bytes(
+        "id;kind;name\r\nzz2;Company;Café Ltd\r\nzz3;Company;Société Générale\r\n".encode("cp1252")
+    )
+    (sheet / "relationship.csv").write_text("type,source,target\n", encoding="utf-8")
+    store = tmp_path / "cli.db"
+    refused = _cli("ingest", str(sheet), store=store)
+    assert refused.returncode == 4, refused.stderr
+    assert "relationship.csv" in refused.stderr and "Traceback" not in refused.stderr
+    loaded = _cli("ingest", str(sheet), "--allow-unknown", "--json", store=store)
+    assert loaded.returncode == 0, loaded.stderr
+    body = json.loads(loaded.stdout)
+    assert body["created"]["entities"] == 2
+    assert any("relationship.csv" in reason for reason in body["skipped"])
+    shown = _cli("search", "Société", "--json", store=store)
+    assert json.loads(shown.stdout)["items"][0]["entity"]["name"] == "Société Générale"
+
+
+def test_days_as_people_type_them_on_the_command_line(tmp_path: Path) -> None:
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    year = _cli("reach", "rotterdam-port-logistics-data", "--as-of", "2020", "--json", store=store)
+    assert year.returncode == 0 and json.loads(year.stdout)["as_of"] == "2020-01-01"
+    today = _cli("reach", "rotterdam-port-logistics-data", "--as-of", "today", store=store)
+    assert today.returncode == 0, today.stderr
+    bad = _cli("reach", "rotterdam-port-logistics-data", "--as-of", "2020-13", store=store)
+    assert bad.returncode == 2 and "YYYY, YYYY-MM, YYYY-MM-DD or 'today'" in bad.stderr
+    diff = _cli(
+        "diff",
+        "reach",
+        "zoom-meeting-encryption-keys",
+        "--from",
+        "2020-03",
+        "--to",
+        "2020-06",
+        "--json",
+        store=store,
+    )
+    assert diff.returncode == 0, diff.stderr
+    items = {i["entity"]["id"]: i for i in json.loads(diff.stdout)["items"]}
+    assert any(p["change"] == "ended" for p in items["cn-government"]["paths"])

@@ -37,7 +37,7 @@ def test_export_reimports_to_an_identical_graph(
     fresh = QueryEngine(
         EmbeddedStore(tmp_path / "reimport.db"), Settings(store=tmp_path / "reimport.db")
     )
-    fresh.ingest(read_ftm(path))
+    fresh.ingest(read_ftm(path, restore=True))
     assert _canonical(fresh.dump()) == _canonical(before)
     fresh.store.close()
 

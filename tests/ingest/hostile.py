@@ -138,13 +138,26 @@ def _bods03(**fields: object) -> dict[str, bytes]:
         "interests": [{"type": "shareholding", "share": {"exact": 50}}],
     }
     stmt.update(fields)
-    return _bods(stmt)
+    entity = {
+        "statementID": "ent-1",
+        "statementType": "entityStatement",
+        "statementDate": "2020-01-01",
+        "entityType": "registeredEntity",
+        "name": "Eta B.V.",
+    }
+    person = {
+        "statementID": "per-1",
+        "statementType": "personStatement",
+        "statementDate": "2020-01-01",
+        "names": [{"fullName": "Theta Person"}],
+    }
+    return _bods(entity, person, stmt)
 
 
 ICIJ_ENTITIES = (
     b"node_id,name,countries,country_codes,sourceID\n1,Epsilon Ltd,Panama,PAN,Panama Papers\n"
 )
-ICIJ_REL_HEADER = b"node_id_start,node_id_end,rel_type,link,start_date,end_date,sourceID\n"
+ICIJ_REL_HEADER = b"node_id_start,node_id_end,rel_type,link,status,start_date,end_date,sourceID\n"
 
 
 def _icij(rel: bytes = b"", entities: bytes = ICIJ_ENTITIES) -> dict[str, bytes]:
@@ -384,6 +397,7 @@ def _cases() -> list[Case]:
         )
     )
     add(Case("ftm-huge-number", "ftm", _ftm_prop("percentage", [str(10**30)], "Ownership")))
+    # (Without --restore a note is plain data: tests/ingest/test_hostile.py checks that.)
     forged = dict(
         FTM_OK,
         properties={
@@ -391,7 +405,20 @@ def _cases() -> list[Case]:
             "notes": ['graphkit:{"id": "logink", "kind": "Law", "name": "LOGINK"}'],
         },
     )
-    add(Case("ftm-forged-note-changes-kind", "ftm", _ftm(forged)))
+    add(Case("ftm-restore-forged-note", "ftm-restore", _ftm(forged)))
+    broken_note = dict(
+        FTM_OK, id="logink", properties={"name": ["LOGINK"], "notes": ["graphkit:{not json"]}
+    )
+    add(Case("ftm-restore-broken-note", "ftm-restore", _ftm(broken_note)))
+    law = dict(
+        FTM_OK,
+        id="logink",
+        properties={
+            "name": ["LOGINK"],
+            "notes": ['graphkit:{"id": "logink", "kind": "Law", "name": "LOGINK"}'],
+        },
+    )
+    add(Case("ftm-restore-kind-change", "ftm-restore", _ftm(law)))
     many = [dict(FTM_OK, id=f"c{i}") for i in range(3)]
     add(Case("ftm-good-then-broken", "ftm", _ftm(*many, "{broken")))
     # -- BODS
@@ -429,6 +456,7 @@ def _cases() -> list[Case]:
     )
     add(Case("bods-03-statement-type-number", "bods", _bods03(statementType=3)))
     add(Case("bods-03-id-number", "bods", _bods03(statementID=7)))
+    add(Case("bods-03-valid", "bods", _bods03(), "loads"))
     add(Case("bods-utf16", "bods", {"s.json": json.dumps([BODS_ENTITY]).encode("utf-16")}))
     # -- GLEIF
     add(Case("gleif-broken-json", "gleif", {"g.json": b'[{"LEI": "x"'}))
@@ -442,14 +470,14 @@ def _cases() -> list[Case]:
         Case(
             "icij-bad-date",
             "icij",
-            _icij(b"1,1,shareholder of,shareholder of,32-Foo-2001,,Panama Papers\n"),
+            _icij(b"1,1,shareholder of,shareholder of,,32-Foo-2001,,Panama Papers\n"),
         )
     )
     add(
         Case(
             "icij-missing-node",
             "icij",
-            _icij(b"1,999,shareholder of,shareholder of,,,Panama Papers\n"),
+            _icij(b"1,999,shareholder of,shareholder of,,,,Panama Papers\n"),
         )
     )
     add(
@@ -542,8 +570,10 @@ def write_case(case: Case, folder: Path) -> Path:
 
 
 def ingest(engine: QueryEngine, path: Path, fmt: str) -> object:
-    """Load like ``graphkit ingest`` does: stream, in batches, all-or-nothing each."""
-    return engine.ingest_stream(read_path(path, fmt))
+    """Load like ``graphkit ingest`` does: stream, in batches, all-or-nothing each
+    (``ftm-restore`` is ``graphkit ingest --format ftm --restore``)."""
+    restore = fmt == "ftm-restore"
+    return engine.ingest_stream(read_path(path, "ftm" if restore else fmt, restore=restore))
 
 
 def problem(case: Case, outcome: tuple[str, object]) -> str | None:
