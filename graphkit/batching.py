@@ -106,14 +106,19 @@ def record_key(rec: RawRecord) -> int | None:
     data = rec.data
     if not isinstance(data, dict):
         return None
-    ident = with_derived_id(data).get("id") if rec.section == "relationships" else data.get("id")
-    return hash((rec.section, ident)) if isinstance(ident, str) else None
+    ident = data.get("id")
+    if not ident and rec.section == "relationships":
+        ident = with_derived_id(data).get("id")
+    return hash(rec.section[0] + ident) if isinstance(ident, str) else None
 
 
 class StreamIds:
-    """Which records one stream has already written, as sorted 64-bit keys (8 bytes a
-    record, so a load of millions keeps tens of megabytes): a later batch that repeats one
-    is found without holding any record in memory.
+    """Which records one stream has already written, as 64-bit keys (8 bytes a record, so a
+    load of millions keeps tens of megabytes): a later batch that repeats one is found
+    without holding any record in memory.
+
+    Keys sit in a few sorted runs, each at least twice the next (merged like an LSM tree),
+    so remembering a batch costs O(batch · log) and a whole load O(n log n).
 
     Example:
         >>> ids = StreamIds()
@@ -124,22 +129,42 @@ class StreamIds:
     """
 
     def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
+        self.runs: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+        #: The keys of the batch last checked, kept for :meth:`add` (computed once).
+        self._last: tuple[int, np.ndarray[Any, np.dtype[np.int64]], list[int]] | None = None
 
     @staticmethod
     def _keys(batch: list[RawRecord]) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[int]]:
         found = [(i, k) for i, r in enumerate(batch) if (k := record_key(r)) is not None]
         return np.array([k for _i, k in found], dtype=np.int64), [i for i, _k in found]
 
+    def _keys_of(
+        self, batch: list[RawRecord]
+    ) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[int]]:
+        if self._last is not None and self._last[0] == id(batch):
+            return self._last[1], self._last[2]
+        keys, where = self._keys(batch)
+        self._last = (id(batch), keys, where)
+        return keys, where
+
     def repeated(self, batch: list[RawRecord]) -> list[RawRecord]:
         """The records of ``batch`` whose section and id an earlier batch already had."""
-        keys, where = self._keys(batch)
-        if not len(self.keys) or not len(keys):
+        keys, where = self._keys_of(batch)
+        if not self.runs or not len(keys):
             return []
-        hit = np.isin(keys, self.keys, assume_unique=False)
-        return [batch[where[i]] for i in np.flatnonzero(hit).tolist()]
+        order = np.argsort(keys, kind="stable")
+        needles = keys[order]  # sorted needles read each run in order (few cache misses)
+        hit = np.zeros(len(keys), dtype=bool)
+        for run in self.runs:
+            at = np.minimum(np.searchsorted(run, needles), len(run) - 1)
+            hit |= run[at] == needles
+        return sorted((batch[where[i]] for i in order[hit].tolist()), key=lambda r: r.line or 0)
 
     def add(self, batch: list[RawRecord]) -> None:
         """Remember a written batch."""
-        keys, _where = self._keys(batch)
-        self.keys = np.union1d(self.keys, keys)
+        keys, _where = self._keys_of(batch)
+        self._last = None
+        self.runs.append(np.sort(keys))
+        while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
+            last = self.runs.pop()
+            self.runs[-1] = np.sort(np.concatenate((self.runs[-1], last)), kind="stable")
