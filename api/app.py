@@ -12,8 +12,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api import errors
+from api.bodylimit import BodyLimit
 from api.deps import RateLimiter, get_engine_or_open
 from api.metrics import Metrics
 from api.routes import analysis, entities, exports, health, ingest, queries, sources, ui
@@ -68,6 +70,9 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
     for module in (queries, analysis, entities, sources, exports, ingest, health, ui):
         app.include_router(module.router)

@@ -102,15 +102,28 @@ def require_read_key(
 class RateLimiter:
     """Sliding one-minute window per client address, for expensive endpoints."""
 
+    #: Most clients tracked at once; past it, clients idle for a minute are forgotten first,
+    #: then the oldest (memory stays bounded whatever addresses arrive).
+    MAX_CLIENTS = 100_000
+
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._hits: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
+    def _prune(self, now: float) -> None:
+        idle = [c for c, hits in self._hits.items() if not hits or now - hits[-1] >= 60]
+        for client in idle:
+            del self._hits[client]
+        while len(self._hits) >= self.MAX_CLIENTS:
+            del self._hits[next(iter(self._hits))]
+
     def allow(self, client: str) -> tuple[bool, int]:
         """Whether the client may go on, and seconds to wait when not."""
         now = time.monotonic()
         with self._lock:
+            if client not in self._hits and len(self._hits) >= self.MAX_CLIENTS:
+                self._prune(now)
             hits = self._hits[client]
             while hits and now - hits[0] >= 60:
                 hits.popleft()

@@ -21,6 +21,7 @@ from graphkit.errors import (
     InvalidQuery,
     NoPath,
     SourceNotFound,
+    redact,
 )
 
 log = logging.getLogger("graphkit.api")
@@ -88,8 +89,14 @@ def _graphkit_error(_request: Request, exc: Exception) -> JSONResponse:
         if exc.bound != "time":
             status = 422
     if status >= 500:
-        log.warning("%s: %s", type(exc).__name__, exc)
+        log.warning("%s: %s", type(exc).__name__, redact(str(exc)))
     detail = str(exc).split("\n", 1)[0]
+    if isinstance(exc, BackendUnavailable):
+        # Addresses and driver messages stay in the server's log, not in answers.
+        detail = (
+            "The storage backend is unavailable; the service retries on the next request. "
+            "Operators: check that the backend is running and reachable (see the log)."
+        )
     return problem(status, mapping.slug, mapping.title, detail, **extra)
 
 

@@ -33,7 +33,7 @@ from graphkit.errors import (
     NoPath,
     SourceNotFound,
 )
-from graphkit.export import MEDIA, ExportFormat, export
+from graphkit.export import MEDIA, ExportFormat, export, export_filename
 from graphkit.query import (
     BrokersRequest,
     CentralityRequest,
@@ -714,7 +714,7 @@ def export_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON or HTML."""
-    target = output or Path(f"graphkit-{query.value}-{entity}.{MEDIA[fmt][1]}")
+    target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
     _run(
         lambda: _write_result(
             query, entity, other, target, fmt, as_of, max_depth, depth, limit, backend, store
@@ -1153,6 +1153,10 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # X-Forwarded-For is believed only from configured proxies, so a client cannot
+        # pick the address its rate limit is counted under.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -48,7 +49,24 @@ class BoundExceeded(GraphkitError):
 
 
 class BackendUnavailable(GraphkitError):
-    """The storage backend cannot be reached or opened."""
+    """The storage backend cannot be reached or opened. The message never carries a
+    password: URIs in it are redacted (see :func:`redact`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """Text with the user and password of every URI in it replaced, so settings such as
+    ``NEO4J_URI=bolt://neo4j:secret@host`` never reach a message, a response or a log.
+
+    >>> redact("cannot reach bolt://neo4j:s3cret@db.internal:7687 now")
+    'cannot reach bolt://***@db.internal:7687 now'
+    """
+    return _USERINFO.sub(r"\1***@", text)
 
 
 @dataclass(frozen=True, slots=True)

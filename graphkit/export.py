@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -112,7 +113,10 @@ def _edge_attrs(hop: Hop) -> dict[str, str | float | bool]:
         "weight": hop.strength,
         "strength": hop.strength,
         "confidence": str(hop.confidence),
-        "share": hop.share if hop.share is not None else -1.0,
+        # GEXF and GraphML attributes are typed and take no nulls: an unknown share is NaN
+        # (not a number a tool could add up), with has_share saying whether it is known.
+        "share": hop.share if hop.share is not None else float("nan"),
+        "has_share": hop.share is not None,
         "role": hop.role or "",
         "valid_from": hop.valid_from or "",
         "valid_to": hop.valid_to or "",
@@ -144,11 +148,38 @@ def to_networkx(result: Result) -> nx.MultiDiGraph[str]:
     return graph
 
 
+def export_filename(query: str, entity: str, extension: str) -> str:
+    """A file name for an exported answer that stays in the folder it is written to: ids
+    may hold ``/`` and ``..``, which must never become a path.
+
+    >>> export_filename("neighbourhood", "a/../../../../tmp/x", "csv")
+    'graphkit-neighbourhood-a-..-..-..-..-tmp-x.csv'
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", entity).strip("-.") or "entity"
+    return f"graphkit-{query}-{safe[:120]}.{extension}"
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet will show as text: text that starts like a formula gets a
+    leading apostrophe (names such as ``=HYPERLINK(…)`` come from sources we do not control).
+
+    >>> spreadsheet_safe("=SUM(A1)"), spreadsheet_safe("@cmd"), spreadsheet_safe(3)
+    ("'=SUM(A1)", "'@cmd", 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, object]], columns: list[str]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return buf.getvalue()
 
 
@@ -192,6 +223,8 @@ def export(result: Result, fmt: ExportFormat) -> str:
                 "to_id": h.influence_to,
                 "to_name": names.get(h.influence_to, ""),
                 **_edge_attrs(h),
+                "type": h.type.value,
+                "share": "" if h.share is None else h.share,
             }
             for h in parts.hops
         ]

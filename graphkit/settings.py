@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     rate_limit: int = Field(
         default=0, ge=0, description="Expensive requests per client per minute (0: no limit)."
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed (rate "
+        "limits then key on the forwarded client); by default the peer address is used.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host headers the service answers (e.g. graph.example.org); empty: any.",
+    )
+    max_body_bytes: int = Field(
+        default=20_000_000, ge=1024, description="Largest request body accepted (413 above)."
+    )
     host: str = Field(default="127.0.0.1", description="Address `graphkit serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535)
 

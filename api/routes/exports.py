@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from api.deps import EngineDep, Expensive
 from api.errors import responses
 from graphkit.errors import InvalidQuery
-from graphkit.export import MEDIA, ExportFormat, Result, export
+from graphkit.export import MEDIA, ExportFormat, Result, export, export_filename
 from graphkit.query import ExposureRequest, NeighbourhoodRequest, PathsRequest, ReachRequest
 
 router = APIRouter(tags=["exports"])
@@ -90,7 +90,7 @@ def export_result(
             f"{first['loc'][0]}: {first['msg']}", parameter=str(first["loc"][0])
         ) from exc
     media, ext = MEDIA[format]
-    filename = f"graphkit-{query.value}-{entity}.{ext}".replace('"', "")
+    filename = export_filename(query.value, entity, ext)
     return Response(
         export(result, format),
         media_type=media,

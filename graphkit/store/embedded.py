@@ -7,11 +7,13 @@ each write, so a new user gets answers with no database server installed.
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
+from functools import partial, wraps
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -92,6 +94,9 @@ _CHUNK = 500
 _FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", Source, Entity, Relationship)
+_S = TypeVar("_S")
+#: How long a write waits for another process's write lock before the store reports busy.
+BUSY_SECONDS = 5.0
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
@@ -105,6 +110,36 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
+_BUSY = ("locked", "busy")
+
+
+def _busy_is_unavailable(cls: type[_S]) -> type[_S]:
+    """Translate SQLite's "database is locked/busy" (another process holds the write lock
+    past the busy timeout) into :class:`BackendUnavailable` on every public method, so
+    callers see a retryable outage instead of a driver error."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if any(word in str(exc).lower() for word in _BUSY):
+                    raise BackendUnavailable(
+                        "the embedded store is busy: another process is writing to it; "
+                        "retry in a moment"
+                    ) from exc
+                raise
+
+        return call
+
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(member):
+            setattr(cls, name, wrap(member))
+    return cls
+
+
+@_busy_is_unavailable
 class EmbeddedStore(GraphStore):
     """SQLite-backed store; safe to share between threads (one lock around the connection).
 
@@ -121,7 +156,9 @@ class EmbeddedStore(GraphStore):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
+            )
             self._db.execute("PRAGMA foreign_keys=ON")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
@@ -135,6 +172,8 @@ class EmbeddedStore(GraphStore):
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
         self._lock = threading.RLock()
         self._index: ArcIndex | None = None
+        self._index_generation = ""
+        self._checked = 0.0
         self._closed = False
 
     # ------------------------------------------------------------------ writes
@@ -365,15 +404,37 @@ class EmbeddedStore(GraphStore):
         return [Entity.model_validate_json(body) for (body,) in rows]
 
     # ------------------------------------------------------------------ traversal
+    #: How often (seconds) a reader looks whether another process wrote the file.
+    FRESHNESS_CHECK = 0.1
+
     def _ensure_index(self) -> ArcIndex:
         with self._lock:
+            now = time.monotonic()
+            if self._index is not None and now - self._checked >= self.FRESHNESS_CHECK:
+                # Another process (a load beside a running service) may have written: its
+                # commit moves the generation on, and the index is rebuilt from the file.
+                self._checked = now
+                if self._generation() != self._index_generation:
+                    self._index = None
             if self._index is None:
+                self._index_generation = self._generation()
                 cols = self._snapshot()
                 if cols is None:
                     cols = self._columns()
                     self._save_snapshot(cols)
                 self._index = ArcIndex.build(cols)
+                self._checked = time.monotonic()
             return self._index
+
+    def _index_for(self, *ids: str) -> ArcIndex:
+        """The index, rebuilt at once when it lacks an entity the file holds (written by
+        another process since the last freshness check)."""
+        index = self._ensure_index()
+        if all(i in index.node_number for i in ids):
+            return index
+        with self._lock:
+            self._index = None
+        return self._ensure_index()
 
     def _generation(self) -> str:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
@@ -469,7 +530,7 @@ class EmbeddedStore(GraphStore):
         filters: ResolvedFilters,
         time_budget: float,
     ) -> BestPaths:
-        return self._ensure_index().best_paths(
+        return self._index_for(anchor).best_paths(
             anchor,
             inbound=inbound,
             max_depth=max_depth,
@@ -490,7 +551,7 @@ class EmbeddedStore(GraphStore):
         time_budget: float,
     ) -> list[tuple[float, tuple[str, ...]]]:
         found = k_best_paths(
-            self._ensure_index().view(filters),
+            self._index_for(source, target).view(filters),
             source,
             target,
             k=k,

@@ -235,3 +235,70 @@ def test_rows_read_from_columns_equal_rows_derived_from_records(tmp_path: Path) 
         assert fast == derived and len(fast) > 4, method
     assert any(row.keys for row in store.entity_rows(None, 100_000))
     assert any(len(row.cites) > 1 for row in store.relationship_rows(None, 100_000))
+
+
+def test_a_write_by_another_process_is_seen_without_a_restart(tmp_path: Path) -> None:
+    """A load run beside a service: the service's index notices the new generation and
+    answers about the new entity instead of failing on it."""
+    import subprocess
+    import sys
+    import time
+
+    from graphkit.engine import QueryEngine
+    from graphkit.query import ExposureRequest
+    from graphkit.validate import RawRecord
+
+    path = tmp_path / "shared.db"
+    engine = QueryEngine(EmbeddedStore(path))
+    engine.ingest(
+        [
+            RawRecord("sources", {"id": "s", "title": "Doc", "date": "2020"}),
+            RawRecord("entities", {"id": "a", "kind": "Company", "name": "A"}),
+        ]
+    )
+    assert engine.exposure(ExposureRequest(source="a")).total == 0
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from graphkit.engine import QueryEngine\n"
+        "from graphkit.store.embedded import EmbeddedStore\n"
+        "from graphkit.validate import RawRecord\n"
+        "e = QueryEngine(EmbeddedStore(Path(sys.argv[1])))\n"
+        "e.ingest([RawRecord('entities', {'id': 'n', 'kind': 'Company', 'name': 'N'}),\n"
+        "  RawRecord('relationships', {'type': 'OWNS', 'source': 'n', 'target': 'a',\n"
+        "   'share': 0.6, 'evidence': [{'source': 's', 'excerpt': 'N owns A'}]})])\n"
+        "e.store.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    time.sleep(EmbeddedStore.FRESHNESS_CHECK * 2)
+    res = engine.exposure(ExposureRequest(source="n"))
+    assert [i.entity.id for i in res.items] == ["a"]
+    engine.store.close()
+
+
+def test_a_store_locked_by_another_writer_is_busy_not_broken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the write lock past the busy timeout is an outage to retry
+    (BackendUnavailable, 503 over HTTP), not a driver error."""
+    from graphkit.errors import BackendUnavailable
+    from graphkit.store import embedded
+
+    monkeypatch.setattr(embedded, "BUSY_SECONDS", 0.2)
+    path = tmp_path / "locked.db"
+    store = EmbeddedStore(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        engine = QueryEngine(store)
+        with pytest.raises(BackendUnavailable, match="busy"):
+            engine.ingest([RawRecord("entities", {"id": "a", "kind": "Company", "name": "A"})])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    engine.ingest([RawRecord("entities", {"id": "a", "kind": "Company", "name": "A"})])
+    assert store.stats().entities == 1
+    store.close()

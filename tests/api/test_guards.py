@@ -1,0 +1,151 @@
+"""The service's edges: no secret in any answer or log, bounded bodies and rate-limit memory,
+spreadsheet-safe exports, read keys covering readiness and metrics, allowed hosts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.deps import RateLimiter
+from graphkit.engine import QueryEngine
+from graphkit.export import export_filename
+from graphkit.settings import Settings
+from graphkit.store.embedded import EmbeddedStore
+from graphkit.validate import RawRecord
+from tests.api.conftest import KEY
+
+SECRET = "s3cret-Pa55word"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_no_password_in_any_answer_or_log(caplog: pytest.LogCaptureFixture) -> None:
+    uri = f"bolt://neo4j:{SECRET}@127.0.0.1:{_closed_port()}"
+    settings = Settings(backend="neo4j", neo4j_uri=uri, neo4j_retry_seconds=1)
+    with caplog.at_level(logging.DEBUG), TestClient(create_app(settings)) as client:
+        answers = [
+            client.get("/readyz"),
+            client.get("/reach", params={"target": "logink"}),
+            client.get("/entities", params={"q": "x"}),
+        ]
+    for res in answers:
+        assert res.status_code == 503
+        assert SECRET not in res.text and "127.0.0.1" not in res.text
+    assert caplog.records and all(SECRET not in r.getMessage() for r in caplog.records)
+
+
+def _engine(tmp_path: Path) -> QueryEngine:
+    engine = QueryEngine(EmbeddedStore(tmp_path / "store.db"), Settings())
+    records = [
+        RawRecord("sources", {"id": "s", "title": "Doc", "date": "2020"}),
+        RawRecord("entities", {"id": "a", "kind": "Company", "name": '=HYPERLINK("http://x")'}),
+        RawRecord("entities", {"id": "b", "kind": "Company", "name": "+cmd|' /C calc'!A0"}),
+        RawRecord(
+            "relationships",
+            {
+                "type": "HOLDS_STAKE_IN",
+                "source": "a",
+                "target": "b",
+                "evidence": [{"source": "s", "excerpt": "@SUM(1+1)"}],
+            },
+        ),
+    ]
+    engine.ingest(records)
+    return engine
+
+
+def test_exports_are_spreadsheet_safe(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    with TestClient(create_app(Settings(), engine=engine)) as client:
+        res = client.get(
+            "/export", params={"query": "neighbourhood", "entity": "a", "format": "csv"}
+        )
+        nodes = client.get(
+            "/export", params={"query": "neighbourhood", "entity": "a", "format": "csv-nodes"}
+        )
+    rows = list(csv.DictReader(io.StringIO(res.text)))
+    (row,) = rows
+    assert row["type"] == "HOLDS_STAKE_IN" and row["share"] == ""
+    for cell in [
+        *row.values(),
+        *(v for r in csv.DictReader(io.StringIO(nodes.text)) for v in r.values()),
+    ]:
+        assert not cell.startswith(("=", "+", "-", "@")), cell
+    assert row["from_name"] == '\'=HYPERLINK("http://x")'
+
+
+def test_export_file_names_stay_in_their_folder() -> None:
+    name = export_filename("neighbourhood", "a/../../../../tmp/x", "csv")
+    assert "/" not in name and Path(name).name == name
+
+
+def test_bodies_are_bounded(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    settings = Settings(api_keys=[KEY], max_body_bytes=4096)
+    auth = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+    with TestClient(create_app(settings, engine=engine)) as client:
+        big = client.post("/ingest", content=b'{"entities": []}' + b" " * 10_000, headers=auth)
+        assert big.status_code == 413 and "GRAPHKIT_MAX_BODY_BYTES" in big.text
+
+        def chunks():  # no Content-Length: cut off while streaming
+            for _ in range(20):
+                yield b" " * 1000
+
+        streamed = client.post("/ingest", content=chunks(), headers=auth)
+        assert streamed.status_code == 413
+        small = client.post("/ingest", json={"entities": []}, headers=auth)
+        assert small.status_code == 200
+
+
+def test_rate_limit_memory_is_bounded() -> None:
+    limiter = RateLimiter(5)
+    limiter.MAX_CLIENTS = 100
+    for i in range(1000):
+        assert limiter.allow(f"10.0.{i // 256}.{i % 256}")[0]
+    assert len(limiter._hits) <= 100
+    for _ in range(5):
+        limiter.allow("client")
+    assert limiter.allow("client")[0] is False
+
+
+def test_read_keys_cover_readiness_and_metrics(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    settings = Settings(api_keys=[KEY], read_keys_required=True)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 401
+        assert client.get("/metrics").status_code == 401
+        ok = client.get("/readyz", headers={"X-API-Key": KEY})
+        assert ok.status_code == 200 and ok.json()["entities"] == 2
+
+
+def test_allowed_hosts(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    settings = Settings(allowed_hosts=["graph.example.org"])
+    with TestClient(create_app(settings, engine=engine), base_url="http://evil.test") as c:
+        assert c.get("/healthz").status_code == 400
+    with TestClient(create_app(settings, engine=engine), base_url="http://graph.example.org") as c:
+        assert c.get("/healthz").status_code == 200
+
+
+@pytest.mark.neo4j
+def test_the_local_neo4j_reads_no_files(neo4j_engine: QueryEngine) -> None:
+    """scripts/neo4j-local forbids file URLs: Cypher cannot read the machine's files."""
+    import neo4j.exceptions
+
+    driver = neo4j_engine.store._driver  # type: ignore[attr-defined]
+    with driver.session() as session, pytest.raises(neo4j.exceptions.Neo4jError):
+        session.execute_read(
+            lambda tx: tx.run("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row").data()
+        )
