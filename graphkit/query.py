@@ -442,6 +442,10 @@ class ControlResult(_Model):
     state_controlled: bool
     state_share: float
     circular: bool = Field(description="The chain returned to an entity already on it.")
+    truncated: bool = Field(
+        default=False,
+        description="The chain was cut after 50 steps (the control walk is bounded).",
+    )
 
 
 class DiffQuery(StrEnum):
@@ -588,6 +592,11 @@ class CentralityResult(_Model):
     nodes: int
     arcs: int
     items: tuple[CentralityItem, ...]
+    betweenness_method: str = Field(
+        default="exact (Brandes)",
+        description="How betweenness was computed: exact, or estimated from seeded pivots "
+        "on large graphs (same answer on every run).",
+    )
 
 
 class BrokersRequest(_Model):
