@@ -85,6 +85,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+#: Size limits every backend can store and index (Neo4j's index keys are bounded): one name
+#: or alias, how many aliases, and all names of an entity together.
+NAME_MAX = 1000
+ALIASES_MAX = 500
+NAMES_TOTAL_MAX = 6000
+
 Scalar = str | int | float | bool | None
 _INT64 = 2**63
 
@@ -146,8 +152,10 @@ class Entity(_Frozen):
 
     id: str = Field(pattern=ID_PATTERN)
     kind: EntityKind
-    name: str = Field(min_length=1, max_length=2000)
-    aliases: tuple[Annotated[str, Field(max_length=2000)], ...] = Field(default=(), max_length=1000)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    aliases: tuple[Annotated[str, Field(max_length=NAME_MAX)], ...] = Field(
+        default=(), max_length=ALIASES_MAX
+    )
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     identifiers: dict[str, str] = Field(default_factory=dict)
     description: str | None = None
@@ -158,6 +166,16 @@ class Entity(_Frozen):
     @classmethod
     def _upper_country(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _names_fit(self) -> Entity:
+        total = len(self.name) + sum(len(a) for a in self.aliases)
+        if total > NAMES_TOTAL_MAX:
+            raise ValueError(
+                f"name and aliases hold {total:,} characters together; at most "
+                f"{NAMES_TOTAL_MAX:,} (every backend must be able to index them for search)"
+            )
+        return self
 
 
 class Relationship(_Frozen):
