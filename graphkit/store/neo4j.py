@@ -41,6 +41,8 @@ BATCH_ROWS = 5_000
 #: Seconds to wait for indexes to come online when a store connects (a bulk import of
 #: millions of records builds them then; an ordinary start finds them online at once).
 SCHEMA_WAIT = 900
+#: Seconds after an outage during which requests fail at once (see Neo4jStore._guarded).
+OUTAGE_COOLDOWN = 2.0
 #: Most candidate paths the k-paths query may return before it is refused as too broad.
 MAX_PATH_ROWS = 200_000
 
@@ -82,6 +84,7 @@ class Neo4jStore(GraphStore):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.database = settings.neo4j_database
+        self._down_until = 0.0
         auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
         try:
             self._driver = GraphDatabase.driver(
@@ -102,15 +105,31 @@ class Neo4jStore(GraphStore):
         self.ensure_schema()
 
     # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def _guarded(self, what: str) -> Iterator[None]:
+        """Driver errors translated, with a short circuit breaker: after the server was
+        found unreachable, requests for the next few seconds are answered at once instead of
+        each waiting out the driver's retries (a service under load stays responsive)."""
+        if time.monotonic() < self._down_until:
+            raise BackendUnavailable(
+                f"Neo4j was unreachable moments ago during {what}; retry in a few seconds"
+            )
+        try:
+            with _translated(what):
+                yield
+        except BackendUnavailable:
+            self._down_until = time.monotonic() + OUTAGE_COOLDOWN
+            raise
+
     def _read(
         self, work: Callable[[ManagedTransaction], T], what: str, timeout: float | None = None
     ) -> T:
         fn = unit_of_work(timeout=timeout)(work) if timeout else work
-        with _translated(what), self._driver.session(database=self.database) as session:
+        with self._guarded(what), self._driver.session(database=self.database) as session:
             return session.execute_read(fn)
 
     def _write(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
-        with _translated(what), self._driver.session(database=self.database) as session:
+        with self._guarded(what), self._driver.session(database=self.database) as session:
             return session.execute_write(work)
 
     def _rows(

@@ -44,6 +44,11 @@ def test_backend_outage_gives_503_and_the_service_recovers(
 
         proxy.stop()
         assert client.get("/reach", params={"target": R}).status_code == 503
+        # Right after an outage is found, requests are answered at once, not each after
+        # the driver's retries.
+        started = time.monotonic()
+        assert client.get("/reach", params={"target": R}).status_code == 503
+        assert time.monotonic() - started < 0.5
 
         proxy.start()
         deadline = time.monotonic() + 20
