@@ -6,6 +6,7 @@ Exit codes scripts can rely on: 0 ok, 1 unexpected error, 2 usage, 3 not found,
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -124,6 +125,14 @@ RestoreOpt = Annotated[
         "--restore",
         help="The FtM file is graphkit's own export-ftm output: restore every record exactly "
         "from its graphkit note (without it, notes are plain data).",
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of the files (e.g. latin-1, cp1250); default: detected "
+        "(UTF-8, UTF-16 with its mark, or Excel's cp1252).",
     ),
 ]
 AllowUnknownOpt = Annotated[
@@ -308,16 +317,23 @@ def load(
     ] = BATCH_RECORDS,
     restore: RestoreOpt = False,
     allow_unknown: AllowUnknownOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Load a file or folder, streamed in all-or-nothing batches (see ``ingest``)."""
 
     def go() -> None:
-        from ingest import read_path
+        from ingest import read_path, textfile
         from ingest.report import LoadReport
 
         report = LoadReport(allow_unknown=allow_unknown)
         detected = _detected(path, fmt)
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError as exc:
+                raise InvalidQuery(f"unknown encoding {encoding!r}", "encoding") from exc
         with (
+            textfile.declared(encoding),
             _engine(backend, store) as eng,
             Progress(
                 SpinnerColumn(),
@@ -389,6 +405,7 @@ def ingest(
     ] = BATCH_RECORDS,
     restore: RestoreOpt = False,
     allow_unknown: AllowUnknownOpt = False,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Ingest a file or folder (curated YAML/CSV, FollowTheMoney, BODS, GLEIF, ICIJ), streamed
     in all-or-nothing batches; relationships that refer to entities defined further on wait
@@ -403,6 +420,7 @@ def ingest(
         batch_size=batch_size,
         restore=restore,
         allow_unknown=allow_unknown,
+        encoding=encoding,
     )
 
 

@@ -12,6 +12,7 @@ import codecs
 import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TextIO
 
@@ -38,12 +39,36 @@ class Undecodable(ValueError):
         return Issue(self.file, None, None, str(self), self.line)
 
 
+#: An encoding the user declared for this load (``graphkit ingest --encoding``); when set,
+#: it is used instead of detection.
+DECLARED: ContextVar[str | None] = ContextVar("declared_encoding", default=None)
+
+
+@contextmanager
+def declared(encoding: str | None) -> Iterator[None]:
+    """Read every text file in this block in ``encoding`` (None: detect).
+
+    Raises:
+        LookupError: an encoding Python does not know.
+    """
+    if encoding is not None:
+        codecs.lookup(encoding)
+    token = DECLARED.set(encoding)
+    try:
+        yield
+    finally:
+        DECLARED.reset(token)
+
+
 def detect_encoding(path: Path) -> str:
-    """The encoding of a text file, from its byte-order mark or its first bytes.
+    """The encoding of a text file: the declared one (see :func:`declared`), else from its
+    byte-order mark or its first bytes.
 
     UTF-8 when the first bytes are valid UTF-8 (a mark is skipped), UTF-16 when it has its
     mark, Windows-1252 otherwise (what Excel writes for "CSV" on Windows).
     """
+    if (chosen := DECLARED.get()) is not None:
+        return chosen
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):

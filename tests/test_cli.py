@@ -185,3 +185,19 @@ def test_days_as_people_type_them_on_the_command_line(tmp_path: Path) -> None:
     assert diff.returncode == 0, diff.stderr
     items = {i["entity"]["id"]: i for i in json.loads(diff.stdout)["items"]}
     assert any(p["change"] == "ended" for p in items["cn-government"]["paths"])
+
+
+def test_a_declared_encoding_is_used(tmp_path: Path) -> None:
+    """Bytes that no detected encoding reads (0x81 is undefined in cp1252) load when the
+    user says what they are; an unknown encoding name is a usage error."""
+    sheet = tmp_path / "sheet"
+    sheet.mkdir()
+    (sheet / "entities.csv").write_bytes(b"id,kind,name\nq1,Company,Caf\xe9 \x81 Ltd\n")
+    store = tmp_path / "cli.db"
+    refused = _cli("ingest", str(sheet), store=store)
+    assert refused.returncode == 4 and "byte offset" in refused.stderr
+    wrong = _cli("ingest", str(sheet), "--encoding", "klingon", store=store)
+    assert wrong.returncode == 2 and "unknown encoding" in wrong.stderr
+    loaded = _cli("ingest", str(sheet), "--encoding", "latin-1", "--json", store=store)
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["created"]["entities"] == 1
