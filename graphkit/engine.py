@@ -566,6 +566,7 @@ class QueryEngine:
         for batch in batcher.batches(records):
             try:
                 valid = validate_records(batch, kinds, sources)
+                self._check_kind_changes(valid)  # a dry run refuses what a load would
             except InvalidData as exc:
                 issues += exc.issues
                 continue

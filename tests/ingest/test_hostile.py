@@ -204,3 +204,16 @@ def test_icij_country_codes_beyond_the_built_in_table_are_kept(tmp_path: Path) -
     assert ents["icij:1"]["country"] == "MN"
     assert ents["icij:2"]["country"] is None
     assert ents["icij:2"]["properties"]["icij_country_codes"] == "XYZ"
+
+
+def test_a_dry_run_refuses_the_kind_change_a_load_would(
+    seeded: tuple[QueryEngine, str],
+) -> None:
+    engine, before = seeded
+    from graphkit.validate import RawRecord
+
+    port = {"id": "port-of-rotterdam", "kind": "Person", "name": "Port of Rotterdam"}
+    with pytest.raises(InvalidData) as info:
+        engine.check_stream([RawRecord("entities", port)])
+    assert any("stored relationship" in i.message for i in info.value.issues)
+    assert digest(engine) == before
