@@ -293,6 +293,8 @@ class _Best:
     entity: EntityRef
     strength: float
     path: Path
+    #: The k strongest paths, when the answer already holds them (a paths diff).
+    paths: tuple[Path, ...] | None = None
 
 
 def _answers(
@@ -322,7 +324,8 @@ def _answers(
     if not found.paths:
         return {}, found.source, found.target
     top = found.paths[0]
-    return {found.target.id: _Best(found.target, top.strength, top)}, found.source, found.target
+    held = _Best(found.target, top.strength, top, found.paths)
+    return {found.target.id: held}, found.source, found.target
 
 
 def _top_paths(eng: QueryEngine, req: DiffRequest, entity: str, day: date) -> tuple[Path, ...]:
@@ -360,15 +363,16 @@ def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
         return max(x.strength for x in (before.get(eid), after.get(eid)) if x is not None)
 
     compared = sorted(everyone, key=lambda e: (-strength_key(peak(e)), e))[: req.limit]
-    top: dict[str, tuple[tuple[Path, ...], tuple[Path, ...]]] = {}
-    for eid in compared:
+
+    def paths_on(side: dict[str, _Best], eid: str, day: date) -> tuple[Path, ...]:
+        held = side.get(eid)
+        if held is not None and held.paths is not None:
+            return held.paths  # a paths diff: the answer is the k paths
         if req.query is DiffQuery.PATHS:
-            top[eid] = (
-                _top_paths(eng, req, eid, d0) if eid in before else (),
-                _top_paths(eng, req, eid, d1) if eid in after else (),
-            )
-        else:
-            top[eid] = (_top_paths(eng, req, eid, d0), _top_paths(eng, req, eid, d1))
+            return ()  # no path at all that day
+        return _top_paths(eng, req, eid, day)
+
+    top = {eid: (paths_on(before, eid, d0), paths_on(after, eid, d1)) for eid in compared}
     all_paths = [x.path for side in (before, after) for x in side.values()]
     all_paths += [p for pair in top.values() for side in pair for p in side]
     rels = eng.store.relationships({h.relationship_id for p in all_paths for h in p.hops})
@@ -401,10 +405,7 @@ def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
         hop_ids = {h.relationship_id for x in (b, a) if x for h in x.path.hops}
         hop_ids |= {h.relationship_id for c in changes for h in c.hops}
         changed = tuple(
-            later_view(h)
-            for rid in sorted(hop_ids)
-            if moved(rid)
-            for h in [_hop_of(rid, b, a, changes)]
+            later_view(_hop_of(rid, b, a, changes)) for rid in sorted(hop_ids) if moved(rid)
         )
         change = "appeared" if b is None else "disappeared" if a is None else "changed"
         entity = (a or b).entity  # type: ignore[union-attr]
