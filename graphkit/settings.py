@@ -66,8 +66,19 @@ class Settings(BaseSettings):
     neo4j_retry_seconds: float = Field(
         default=10.0,
         gt=0,
-        description="How long managed transactions retry transient errors "
-        "before the backend counts as unavailable.",
+        description="How long a transaction retries transient errors (deadlocks, a cluster "
+        "changing leader) before it fails.",
+    )
+    neo4j_unavailable_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long a transaction retries an unreachable server before the "
+        "request is answered 503 (kept short: an outage should be a prompt answer).",
+    )
+    neo4j_connect_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Longest wait to open a connection or take one from the pool.",
     )
     neo4j_uri: str = Field(
         default="bolt://127.0.0.1:7687",

@@ -1,7 +1,8 @@
 """The Neo4j backend: the same contract as the embedded store, over the official driver.
 
-Managed transactions (``execute_read``/``execute_write``) retry transient errors; sessions are
-always closed; every driver error is translated into a graphkit error here, so none escapes.
+Transactions retry transient errors (briefly when the server is unreachable, so outages are
+prompt 503s); sessions are always closed; every driver error is translated into a graphkit
+error here, so none escapes.
 Traversal runs in the database one layer at a time (``cypher/read/expand_*.cypher``) and the
 shared layered search in :mod:`graphkit.traversal` keeps the best path per node, so both
 backends answer with the same paths by construction. Works with ``bolt://``, ``neo4j://`` and
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, Transaction
 from neo4j import exceptions as nx
 from pydantic import BaseModel
 
@@ -45,6 +46,9 @@ SCHEMA_WAIT = 900
 OUTAGE_COOLDOWN = 2.0
 #: Most candidate paths the k-paths query may return before it is refused as too broad.
 MAX_PATH_ROWS = 200_000
+#: Backoff between attempts of a retried transaction (seconds, doubling up to the cap).
+RETRY_FIRST_DELAY = 0.1
+RETRY_MAX_DELAY = 1.0
 
 
 @contextmanager
@@ -90,8 +94,11 @@ class Neo4jStore(GraphStore):
             self._driver = GraphDatabase.driver(
                 settings.neo4j_uri,
                 auth=auth,
-                max_transaction_retry_time=settings.neo4j_retry_seconds,
-                connection_timeout=min(15.0, settings.neo4j_retry_seconds),
+                # Retries are ours (see _transact); connecting and taking a pooled
+                # connection give up quickly so an outage is a prompt 503.
+                max_transaction_retry_time=0.0,
+                connection_timeout=settings.neo4j_connect_seconds,
+                connection_acquisition_timeout=settings.neo4j_connect_seconds,
                 # "property key does not exist" is normal on a new or partial graph; other
                 # notices (deprecations, performance) still reach the log.
                 notifications_disabled_classifications=["UNRECOGNIZED"],
@@ -121,21 +128,56 @@ class Neo4jStore(GraphStore):
             self._down_until = time.monotonic() + OUTAGE_COOLDOWN
             raise
 
-    def _read(
-        self, work: Callable[[ManagedTransaction], T], what: str, timeout: float | None = None
-    ) -> T:
-        fn = unit_of_work(timeout=timeout)(work) if timeout else work
-        with self._guarded(what), self._driver.session(database=self.database) as session:
-            return session.execute_read(fn)
+    def _transact(self, mode: str, work: Callable[[Transaction], T], timeout: float | None) -> T:
+        """Run ``work`` in one explicit transaction, retried here rather than by the driver.
 
-    def _write(self, work: Callable[[ManagedTransaction], T], what: str) -> T:
-        with self._guarded(what), self._driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        Why not ``execute_read``: the driver retries an unreachable server as long as a
+        deadlock, so each request would wait out ``neo4j_retry_seconds`` before its 503.
+        Here transient errors (deadlocks, leader switches) retry for that long, while an
+        unreachable server retries only for ``neo4j_unavailable_seconds``. Sessions share the
+        driver's bookmark manager, so a read after a write sees it on a cluster too.
+        """
+        started = time.monotonic()
+        delay = RETRY_FIRST_DELAY
+        while True:
+            try:
+                with (
+                    self._driver.session(
+                        database=self.database,
+                        default_access_mode=mode,
+                        bookmark_manager=self._driver.execute_query_bookmark_manager,
+                    ) as session,
+                    session.begin_transaction(timeout=timeout) as tx,
+                ):
+                    result = work(tx)
+                    tx.commit()
+                    return result
+            except (nx.Neo4jError, nx.DriverError) as exc:
+                if not exc.is_retryable():
+                    raise
+                unreachable = isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired)
+                budget = (
+                    self.settings.neo4j_unavailable_seconds
+                    if unreachable
+                    else self.settings.neo4j_retry_seconds
+                )
+                if time.monotonic() - started + delay > budget:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY)
+
+    def _read(self, work: Callable[[Transaction], T], what: str, timeout: float | None = None) -> T:
+        with self._guarded(what):
+            return self._transact(READ_ACCESS, work, timeout)
+
+    def _write(self, work: Callable[[Transaction], T], what: str) -> T:
+        with self._guarded(what):
+            return self._transact(WRITE_ACCESS, work, None)
 
     def _rows(
         self, query: str, what: str, timeout: float | None = None, **params: Any
     ) -> list[dict[str, Any]]:
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        def work(tx: Transaction) -> list[dict[str, Any]]:
             return tx.run(query, params).data()
 
         return self._read(work, what, timeout)
@@ -168,7 +210,7 @@ class Neo4jStore(GraphStore):
         }
 
         def classify(
-            tx: ManagedTransaction, label: str, table: str, objs: Sequence[Any]
+            tx: Transaction, label: str, table: str, objs: Sequence[Any]
         ) -> list[tuple[Any, str, bool]]:
             """(record, body, is_new) for each record that changes (a Batch holds ids once)."""
             stored: dict[str, str] = {}
@@ -186,7 +228,7 @@ class Neo4jStore(GraphStore):
                     changed.append((obj, body, before is None))
             return changed
 
-        def work(tx: ManagedTransaction) -> None:
+        def work(tx: Transaction) -> None:
             sources = classify(tx, "Source", "sources", batch.sources)
             for chunk in _chunks([{"id": s.id, "body": b} for s, b, _ in sources]):
                 tx.run(cypher.load("write/upsert_sources"), rows=list(chunk)).consume()
@@ -213,7 +255,7 @@ class Neo4jStore(GraphStore):
         return IngestSummary(**counts)
 
     def _write_relationships(
-        self, tx: ManagedTransaction, changed: list[tuple[Relationship, str, bool]], batch: Batch
+        self, tx: Transaction, changed: list[tuple[Relationship, str, bool]], batch: Batch
     ) -> None:
         """Claims, citations and typed edges: CREATE for new ids, MERGE for rewrites."""
         if not changed:
@@ -454,7 +496,7 @@ class Neo4jStore(GraphStore):
         return {r["merged"]: r["canonical"] for r in rows}
 
     def record_merge(self, merged: str, canonical: str, reason: str) -> None:
-        def work(tx: ManagedTransaction) -> None:
+        def work(tx: Transaction) -> None:
             tx.run(
                 cypher.load("write/record_merge"), merged=merged, canonical=canonical, reason=reason
             ).consume()
@@ -462,7 +504,7 @@ class Neo4jStore(GraphStore):
         self._write(work, "merge")
 
     def delete_entity(self, entity_id: str) -> None:
-        def work(tx: ManagedTransaction) -> int:
+        def work(tx: Transaction) -> int:
             row = tx.run(cypher.load("write/delete_entity"), id=entity_id).single(strict=True)
             return int(row["deleted"])
 

@@ -11,12 +11,14 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 import uvicorn  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.app import create_app  # noqa: E402
@@ -52,24 +54,26 @@ def app_client(engine: QueryEngine, **settings: object) -> TestClient:
     return TestClient(create_app(Settings(**settings), engine=engine))  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def live_server(seed_engine: QueryEngine) -> Iterator[str]:
-    """The app served by a real uvicorn on a loopback port."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` served by a real uvicorn on a loopback port, for as long as the block runs."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(seed_engine.settings, engine=seed_engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(seed_engine: QueryEngine) -> Iterator[str]:
+    """The app served by a real uvicorn on a loopback port."""
+    with serving(create_app(seed_engine.settings, engine=seed_engine)) as url:
+        yield url
