@@ -18,7 +18,7 @@ from api import errors
 from api.bodylimit import BodyLimit
 from api.deps import RateLimiter, get_engine_or_open
 from api.metrics import Metrics
-from api.routes import analysis, entities, exports, health, ingest, queries, sources, ui
+from api.routes import analysis, docs, entities, exports, health, ingest, queries, sources, ui
 from graphkit import __version__
 from graphkit.engine import QueryEngine
 from graphkit.errors import BackendUnavailable
@@ -57,7 +57,16 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
             if app.state.engine is not None:
                 app.state.engine.store.close()
 
-    app = FastAPI(title="graphkit", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="graphkit",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # Served by api.routes.docs: local assets, and the read key when reads need one.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
@@ -74,6 +83,6 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (queries, analysis, entities, sources, exports, ingest, health, ui):
+    for module in (queries, analysis, entities, sources, exports, ingest, health, docs, ui):
         app.include_router(module.router)
     return app

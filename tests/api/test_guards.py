@@ -149,3 +149,21 @@ def test_the_local_neo4j_reads_no_files(neo4j_engine: QueryEngine) -> None:
         session.execute_read(
             lambda tx: tx.run("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row").data()
         )
+
+
+def test_api_docs_are_local_and_behind_the_read_key(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    with TestClient(create_app(Settings(), engine=engine)) as client:
+        for doc in ("/docs", "/redoc"):
+            page = client.get(doc)
+            assert page.status_code == 200
+            assert "https://" not in page.text and "http://" not in page.text
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+            assert client.get(f"/docs-assets/{asset}").status_code == 200
+        assert client.get("/docs-assets/..%2fcore.py").status_code == 404
+        assert client.get("/openapi.json").json()["info"]["title"] == "graphkit"
+    settings = Settings(api_keys=[KEY], read_keys_required=True)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        for doc in ("/docs", "/redoc", "/openapi.json"):
+            assert client.get(doc).status_code == 401
+            assert client.get(doc, headers={"X-API-Key": KEY}).status_code == 200
