@@ -6,8 +6,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graphkit.query import MAX_DEPTH_LIMIT
@@ -90,9 +91,44 @@ class Settings(BaseSettings):
     neo4j_password: str = Field(
         default="", validation_alias=AliasChoices("NEO4J_PASSWORD", "GRAPHKIT_NEO4J_PASSWORD")
     )
+    neo4j_password_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("NEO4J_PASSWORD_FILE", "GRAPHKIT_NEO4J_PASSWORD_FILE"),
+        description="File holding the Neo4j password (read when NEO4J_PASSWORD is empty). "
+        "For a server on this machine started by scripts/neo4j-local, the password it "
+        "generated is found without this.",
+    )
     neo4j_database: str = Field(
         default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "GRAPHKIT_NEO4J_DATABASE")
     )
+
+    @model_validator(mode="after")
+    def _password_from_file(self) -> Settings:
+        """Fill in the password from a file, so it never has to sit in the environment."""
+        if not self.neo4j_password:
+            path = self.neo4j_password_file or local_password_file(self.neo4j_uri)
+            if path is not None and path.is_file():
+                self.neo4j_password = path.read_text(encoding="utf-8").strip()
+        return self
+
+
+def local_password_file(uri: str) -> Path | None:
+    """Where ``scripts/neo4j-local`` keeps the password of a server on this machine.
+
+    >>> local_password_file("bolt://127.0.0.1:7697").name
+    'neo4j-local-7697.password'
+    >>> local_password_file("neo4j+s://abc.databases.neo4j.io") is None
+    True
+    """
+    try:
+        parsed = urlsplit(uri)
+        host, port = parsed.hostname, parsed.port or 7687
+    except ValueError:
+        return None
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        return None
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "graphkit" / f"neo4j-local-{port}.password"
 
 
 @lru_cache(maxsize=1)

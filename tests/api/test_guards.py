@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from api.app import create_app
 from api.deps import RateLimiter
 from graphkit.engine import QueryEngine
 from graphkit.export import export_filename
-from graphkit.settings import Settings
+from graphkit.settings import Settings, local_password_file
+from graphkit.store import open_store
 from graphkit.store.embedded import EmbeddedStore
 from graphkit.validate import RawRecord
 from tests.api.conftest import KEY
@@ -167,3 +170,35 @@ def test_api_docs_are_local_and_behind_the_read_key(tmp_path: Path) -> None:
         for doc in ("/docs", "/redoc", "/openapi.json"):
             assert client.get(doc).status_code == 401
             assert client.get(doc, headers={"X-API-Key": KEY}).status_code == 200
+
+
+@pytest.mark.neo4j
+def test_the_local_neo4j_requires_its_generated_password(
+    neo4j_engine: QueryEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scripts/neo4j-local turns authentication on, keeps the password it generated in a file
+    only its owner can read, and the settings find it there without any environment."""
+    import neo4j
+    import neo4j.exceptions
+
+    uri = os.environ["GRAPHKIT_TEST_NEO4J_URI"]
+    secret = local_password_file(uri)
+    if secret is None or not secret.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI's Neo4j is started by scripts/neo4j-local and must have a password")
+        pytest.skip("this Neo4j was not started by scripts/neo4j-local")
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    with (
+        neo4j.GraphDatabase.driver(uri, auth=None) as anonymous,
+        pytest.raises(neo4j.exceptions.AuthError),
+    ):
+        anonymous.verify_connectivity()
+    for name in ("NEO4J_PASSWORD", "GRAPHKIT_NEO4J_PASSWORD", "NEO4J_PASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(backend="neo4j", neo4j_uri=uri)
+    assert settings.neo4j_password == secret.read_text().strip()
+    store = open_store(settings)
+    try:
+        assert store.stats().backend == "neo4j"
+    finally:
+        store.close()
