@@ -7,6 +7,7 @@ the same numbers; the arithmetic lives in :mod:`graphkit.ownership` and networkx
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from graphkit.errors import InvalidData, Issue
+from graphkit import centrality as centrality_bounded
+from graphkit.errors import BoundExceeded, InvalidData, Issue
 from graphkit.model import Entity, Relationship, Source, Stance, date_floor, known_from
 from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import (
@@ -547,8 +549,19 @@ def _graph(arcs: list[Arc]) -> nx.DiGraph[str]:
     return graph
 
 
+def _within(deadline: float, step: str) -> None:
+    if time.monotonic() > deadline:
+        raise BoundExceeded(
+            f"centrality ran past its time budget during {step}; narrow it (types, as_of) or "
+            "raise GRAPHKIT_TIME_BUDGET (the CLI's --time-budget) for this analysis.",
+            bound="time",
+        )
+
+
 def centrality(eng: QueryEngine, req: CentralityRequest) -> CentralityResult:
-    """PageRank (strength-weighted) and betweenness of every entity in force on a day."""
+    """PageRank (strength-weighted) and betweenness of every entity in force on a day, all
+    within the time budget (refused early, with an estimate, when it cannot fit)."""
+    deadline = time.monotonic() + eng.settings.time_budget
     f = ResolvedFilters.from_request(
         _filters(req.as_of, None).model_copy(update={"types": req.types})
     )
@@ -556,14 +569,12 @@ def centrality(eng: QueryEngine, req: CentralityRequest) -> CentralityResult:
     graph = _graph(arcs)
     if graph.number_of_nodes() == 0:
         return CentralityResult(as_of=f.as_of, nodes=0, arcs=0, items=())
+    _within(deadline, f"building the graph of {graph.number_of_nodes():,} nodes")
     rank = nx.pagerank(graph, weight="strength")
+    _within(deadline, "PageRank")
     exact = graph.number_of_nodes() <= EXACT_BETWEENNESS
-    between = nx.betweenness_centrality(
-        graph,
-        k=None if exact else BETWEENNESS_PIVOTS,
-        seed=None if exact else 0,
-        weight="distance",
-        normalized=True,
+    between = centrality_bounded.betweenness(
+        graph, None if exact else BETWEENNESS_PIVOTS, deadline, weight="distance"
     )
     method = (
         "exact (Brandes)"

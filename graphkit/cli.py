@@ -158,8 +158,12 @@ LimitOpt = Annotated[int, typer.Option("--limit", help="Results per page.")]
 OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip this many results.")]
 
 
-def _settings(backend: Backend | None, store: Path | None) -> Settings:
+def _settings(
+    backend: Backend | None, store: Path | None, time_budget: float | None = None
+) -> Settings:
     overrides: dict[str, Any] = {}
+    if time_budget is not None:
+        overrides["time_budget"] = time_budget
     if backend is not None:
         overrides["backend"] = backend.value
     if store is not None:
@@ -168,8 +172,10 @@ def _settings(backend: Backend | None, store: Path | None) -> Settings:
 
 
 @contextmanager
-def _engine(backend: Backend | None, store: Path | None) -> Iterator[QueryEngine]:
-    settings = _settings(backend, store)
+def _engine(
+    backend: Backend | None, store: Path | None, time_budget: float | None = None
+) -> Iterator[QueryEngine]:
+    settings = _settings(backend, store, time_budget)
     with open_store(settings) as st:
         yield QueryEngine(st, settings)
 
@@ -1023,6 +1029,15 @@ def centrality(
     as_of: AsOfOpt = None,
     top: Annotated[int, typer.Option("--top")] = 20,
     kinds: KindsOpt = None,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--time-budget",
+            min=0.1,
+            help="Seconds the analysis may take (default GRAPHKIT_TIME_BUDGET); large stores "
+            "need more than a query.",
+        ),
+    ] = None,
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -1030,7 +1045,7 @@ def centrality(
     """Most central actors: PageRank on strength-weighted arcs, and betweenness."""
 
     def go() -> None:
-        with _engine(backend, store) as eng:
+        with _engine(backend, store, time_budget) as eng:
             res = eng.centrality(CentralityRequest(as_of=as_of, top=top, kinds=kinds or None))
         if as_json:
             _emit_json(res)

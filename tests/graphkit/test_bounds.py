@@ -57,3 +57,30 @@ def test_betweenness_on_a_large_graph_is_a_stated_reproducible_estimate(
     first = engine.centrality(CentralityRequest(top=5))
     assert first.betweenness_method.startswith("estimated from 50")
     assert engine.centrality(CentralityRequest(top=5)) == first
+
+
+def test_betweenness_equals_networkx_and_stops_early_past_its_deadline() -> None:
+    """Chunked exact betweenness is networkx's; a run that cannot end in time is refused
+    as soon as its pace shows it, with an estimate, instead of running on."""
+    import random
+    import time
+
+    import networkx as nx
+
+    from graphkit import centrality
+    from graphkit.errors import BoundExceeded
+
+    rng = random.Random(1)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for u, v in nx.gnp_random_graph(300, 0.02, seed=3, directed=True).edges:
+        graph.add_edge(str(u), str(v), distance=rng.choice([0.1, 0.5, 0.2231435513142097, 1.0]))
+    reference = nx.betweenness_centrality(graph, weight="distance")
+    ours = centrality.betweenness(graph, None, time.monotonic() + 60)
+    assert ours.keys() == reference.keys()
+    assert all(abs(ours[n] - reference[n]) < 1e-12 for n in ours)
+
+    started = time.monotonic()
+    with pytest.raises(BoundExceeded, match=r"needs about \d+ s") as info:
+        centrality.betweenness(graph, None, time.monotonic() + 0.001)
+    assert info.value.bound == "time"
+    assert time.monotonic() - started < 1.0
