@@ -16,10 +16,21 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api import errors
 from api.bodylimit import BodyLimit
+from api.capacity import Slots
 from api.deps import RateLimiter, get_engine_or_open
 from api.metrics import Metrics
-from api.routes import analysis, docs, entities, exports, health, ingest, queries, sources, ui
-from graphkit import __version__
+from api.routes import (
+    analysis,
+    docs,
+    entities,
+    exports,
+    health,
+    ingest,
+    queries,
+    sources,
+    ui,
+)
+from graphkit import __version__, isolated
 from graphkit.engine import QueryEngine
 from graphkit.errors import BackendUnavailable
 from graphkit.settings import Settings
@@ -36,15 +47,28 @@ Reads are open unless the server requires keys; `POST /ingest` always needs one.
 """
 
 
+def _admission(app: FastAPI, settings: Settings) -> None:
+    app.state.query_slots = Slots(
+        settings.query_slots_for_backend(), settings.queue_seconds, "queries"
+    )
+    app.state.analysis_slots = Slots(
+        settings.analysis_slots, settings.queue_seconds, "whole-graph analyses"
+    )
+
+
 def create_app(settings: Settings | None = None, engine: QueryEngine | None = None) -> FastAPI:
     """Build the app. Pass ``engine`` to serve an already open store (tests, notebooks)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _admission(app, settings)  # slots belong to the event loop that serves (api.capacity)
         if engine is not None:
             app.state.engine = engine
-            yield
+            try:
+                yield
+            finally:
+                isolated.stop_all()
             return
         app.state.engine = None
         try:
@@ -54,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
         try:
             yield
         finally:
+            isolated.stop_all()
             if app.state.engine is not None:
                 app.state.engine.store.close()
 
@@ -70,6 +95,7 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
     app.state.settings = settings
     app.state.engine = engine
     app.state.limiter = RateLimiter(settings.rate_limit) if settings.rate_limit else None
+    _admission(app, settings)
     app.state.metrics = Metrics()
     app.state.metrics.install(app)
     if settings.cors_origins:

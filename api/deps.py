@@ -6,11 +6,13 @@ import hmac
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from api.capacity import Slots
 from graphkit.engine import QueryEngine
 from graphkit.settings import Settings
 from graphkit.store import open_store
@@ -148,5 +150,22 @@ def rate_limited(request: Request) -> None:
         )
 
 
+async def query_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the query slots while the request computes (see :mod:`api.capacity`)."""
+    slots: Slots = request.app.state.query_slots
+    async with slots.held():
+        yield
+
+
+async def analysis_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the whole-graph analysis slots while the request computes."""
+    slots: Slots = request.app.state.analysis_slots
+    async with slots.held():
+        yield
+
+
 ReadAccess = [Depends(require_read_key)]
-Expensive = [Depends(require_read_key), Depends(rate_limited)]
+#: Queries: key, rate limit, then a query slot (refusals cost nothing before the wait).
+Expensive = [Depends(require_read_key), Depends(rate_limited), Depends(query_slot)]
+#: Whole-graph analyses (centrality, brokers): their own, smaller pool.
+WholeGraph = [Depends(require_read_key), Depends(rate_limited), Depends(analysis_slot)]

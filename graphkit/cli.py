@@ -1181,16 +1181,23 @@ def serve(
     from api.app import create_app
 
     settings = _settings(backend, store)
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        # X-Forwarded-For is believed only from configured proxies, so a client cannot
-        # pick the address its rate limit is counted under.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+            # X-Forwarded-For is believed only from configured proxies, so a client cannot
+            # pick the address its rate limit is counted under.
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+            timeout_graceful_shutdown=settings.shutdown_seconds,
+        )
     )
+    # On SIGTERM requests in flight get shutdown_seconds to finish; then they are cancelled,
+    # the app's shutdown kills any analysis process, and uvicorn ends the process by the
+    # signal it caught (exit status 128 + 15).
+    server.run()
 
 
 @app.command()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -364,6 +365,16 @@ class QueryEngine:
     def brokers(self, req: BrokersRequest) -> BrokersResult:
         """Brokers between an actor and a sector."""
         return analysis.brokers(self, req)
+
+    def isolated(self, method: Literal["centrality", "brokers"], req: BaseModel) -> Any:
+        """A whole-graph analysis run in a child process that is killed at its deadline
+        (see :mod:`graphkit.isolated`); in this process when the store cannot be shared."""
+        opener = self.store.opener()
+        if opener is None:
+            return getattr(self, method)(req)
+        from graphkit import isolated
+
+        return isolated.run(opener, self.settings, method, req)
 
     # ------------------------------------------------------------------ writes
     def ingest(self, records: Iterable[RawRecord]) -> IngestSummary:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+
+def _restore(cls: type[GraphkitError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 class GraphkitError(Exception):
     """Root of every error graphkit raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments than their message; rebuilt from their state, they
+        # cross a process boundary intact (analyses run in a child process).
+        return (_restore, (type(self), self.args, self.__dict__))
 
 
 class EntityNotFound(GraphkitError):

@@ -61,8 +61,26 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=20_000_000, ge=1024, description="Largest request body accepted (413 above)."
     )
+    query_slots: int = Field(
+        default=0,
+        ge=0,
+        description="Queries computed at once; more wait up to queue_seconds, then get 503 "
+        "(0: two per core on the embedded backend, where the work is local; 64 on Neo4j).",
+    )
+    analysis_slots: int = Field(
+        default=1, ge=1, description="Whole-graph analyses (centrality, brokers) run at once."
+    )
+    queue_seconds: float = Field(
+        default=2.0, ge=0, description="How long a request waits for a free slot before 503."
+    )
     host: str = Field(default="127.0.0.1", description="Address `graphkit serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535)
+    shutdown_seconds: int = Field(
+        default=5,
+        ge=0,
+        description="On SIGTERM, how long `graphkit serve` lets requests in flight finish "
+        "before it exits without them.",
+    )
 
     neo4j_retry_seconds: float = Field(
         default=10.0,
@@ -101,6 +119,12 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "GRAPHKIT_NEO4J_DATABASE")
     )
+
+    def query_slots_for_backend(self) -> int:
+        """The configured query slots, or the backend's default."""
+        if self.query_slots:
+            return self.query_slots
+        return 2 * CORES if self.backend == "embedded" else 64
 
     @model_validator(mode="after")
     def _password_from_file(self) -> Settings:

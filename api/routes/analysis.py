@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import EngineDep, Expensive, ReadAccess
+from api.deps import EngineDep, Expensive, ReadAccess, WholeGraph
 from api.errors import responses
 from graphkit.query import (
     BrokersRequest,
@@ -71,17 +71,19 @@ def timeline(
 @router.get(
     "/analytics/centrality",
     response_model=CentralityResult,
-    dependencies=Expensive,
+    dependencies=WholeGraph,
     responses=ERRORS,
 )
 def centrality(req: Annotated[CentralityRequest, Query()], engine: EngineDep) -> CentralityResult:
     """PageRank (strength-weighted) and betweenness of the influence graph on a day."""
-    return engine.centrality(req)
+    result: CentralityResult = engine.isolated("centrality", req)
+    return result
 
 
 @router.get(
-    "/analytics/brokers", response_model=BrokersResult, dependencies=Expensive, responses=ERRORS
+    "/analytics/brokers", response_model=BrokersResult, dependencies=WholeGraph, responses=ERRORS
 )
 def brokers(req: Annotated[BrokersRequest, Query()], engine: EngineDep) -> BrokersResult:
     """Entities on the strongest routes from an actor to a sector (entity kinds)."""
-    return engine.brokers(req)
+    result: BrokersResult = engine.isolated("brokers", req)
+    return result

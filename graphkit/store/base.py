@@ -210,6 +210,11 @@ class GraphStore(ABC):
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         """Every recorded merge as (merged id, canonical id, reason), by merged id."""
 
+    def opener(self) -> Callable[[], GraphStore] | None:
+        """A picklable function that opens this same store in another process (whole-graph
+        analyses and parallel exports run there); ``None`` when it cannot be shared."""
+        return None
+
     def export_split(self, parts: int) -> tuple[Callable[[], GraphStore], list[str]] | None:
         """How other processes may open this store, and the ``parts - 1`` relationship ids
         that cut its relationships into ``parts`` ranges of about equal size (each range

@@ -623,8 +623,12 @@ class EmbeddedStore(GraphStore):
             ).fetchall()
         return [model.model_validate_json(body) for (body,) in rows]
 
+    def opener(self) -> Callable[[], GraphStore] | None:
+        return None if self.path == ":memory:" else partial(EmbeddedStore, self.path)
+
     def export_split(self, parts: int) -> tuple[Callable[[], GraphStore], list[str]] | None:
-        if self.path == ":memory:":
+        opener = self.opener()
+        if opener is None:
             return None
         with self._lock:
             (total,) = self._db.execute("SELECT COUNT(*) FROM relationships").fetchone()
@@ -635,7 +639,7 @@ class EmbeddedStore(GraphStore):
                 ).fetchone()
                 for k in range(1, parts)
             ]
-        return partial(EmbeddedStore, self.path), [c[0] for c in cuts if c]
+        return opener, [c[0] for c in cuts if c]
 
     # Exports read what a write stored in columns (made by the same search-text, identifier
     # key and edge-fact functions as the default rows), so no record is parsed again.

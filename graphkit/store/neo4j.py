@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, Transaction
@@ -110,6 +111,9 @@ class Neo4jStore(GraphStore):
                 "`scripts/neo4j-local start` or set NEO4J_URI."
             ) from exc
         self.ensure_schema()
+
+    def opener(self) -> Callable[[], GraphStore] | None:
+        return partial(Neo4jStore, self.settings)
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager

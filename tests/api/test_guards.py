@@ -202,3 +202,29 @@ def test_the_local_neo4j_requires_its_generated_password(
         assert store.stats().backend == "neo4j"
     finally:
         store.close()
+
+
+def test_a_full_slot_pool_refuses_promptly_with_retry_after() -> None:
+    """Admission control: past its slots a request waits queue_seconds, then gets a 503
+    it can act on; a freed slot admits the next one."""
+    import asyncio
+
+    from fastapi import HTTPException
+
+    from api.capacity import Slots
+
+    async def scenario() -> None:
+        slots = Slots(1, 0.2, "queries")
+        async with slots.held():
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(HTTPException) as refused:
+                async with slots.held():
+                    pass
+            assert asyncio.get_running_loop().time() - started < 1.0
+            assert refused.value.status_code == 503
+            assert refused.value.headers == {"Retry-After": "1"}
+            assert "busy with 1 queries" in refused.value.detail
+        async with slots.held():  # released on exit: admitted again
+            pass
+
+    asyncio.run(scenario())
