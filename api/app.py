@@ -27,6 +27,7 @@ from api.routes import (
     health,
     ingest,
     queries,
+    schema,
     sources,
     ui,
 )
@@ -109,6 +110,6 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (queries, analysis, entities, sources, exports, ingest, health, docs, ui):
+    for module in (queries, analysis, entities, sources, exports, ingest, schema, health, docs, ui):
         app.include_router(module.router)
     return app

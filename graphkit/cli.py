@@ -53,7 +53,7 @@ from graphkit.query import (
 from graphkit.query import (
     Path as ResultPath,
 )
-from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
+from graphkit.schema import RELATIONSHIPS, EntityKind, RelType, fingerprint, schema_table
 from graphkit.settings import Settings
 from graphkit.store import open_store
 from graphkit.validate import RawRecord
@@ -812,6 +812,20 @@ def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt =
 
 
 @app.command()
+def reindex(backend: BackendOpt = None, store: StoreOpt = None) -> None:
+    """Recompute what the store derived from the schema table (strengths, confidence ranks,
+    saved indexes). Stores do this by themselves when they open under a changed table; run
+    it by hand after editing the table while a service keeps the store open."""
+
+    def go() -> None:
+        with _engine(backend, store) as eng:
+            count = eng.reindex()
+        out.print(f"re-derived {count} relationships for schema {fingerprint()}")
+
+    _run(go)
+
+
+@app.command()
 def owners(
     entity: str,
     as_of: AsOfOpt = None,
@@ -1201,8 +1215,12 @@ def serve(
 
 
 @app.command()
-def schema() -> None:
+def schema(as_json: JsonOpt = False) -> None:
     """The relationship table: kinds joined, influence flow and strength rule."""
+    if as_json:
+        table_data = {"fingerprint": fingerprint(), **schema_table()}
+        sys.stdout.write(json.dumps(table_data, indent=2, ensure_ascii=False) + "\n")
+        return
     table = Table(title="Relationship types")
     for col in ("type", "flow", "strength", "source kinds", "target kinds", "meaning"):
         table.add_column(col, overflow="fold")
@@ -1225,6 +1243,7 @@ def schema() -> None:
         )
     out.print(table)
     out.print("Entity kinds: " + ", ".join(k.value for k in EntityKind))
+    out.print(f"Schema fingerprint: {fingerprint()}")
 
 
 def main() -> None:

@@ -648,6 +648,11 @@ class QueryEngine:
         """What the store holds."""
         return self.store.stats()
 
+    def reindex(self) -> int:
+        """Recompute every stored value derived from the schema table; how many
+        relationships were re-derived (stores also do this by themselves on opening)."""
+        return self.store.reindex()
+
 
 def _partial(total: IngestSummary, written: int) -> str:
     """What a load that stopped part-way had already written, in words."""

@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
+from graphkit.schema import fingerprint
 from graphkit.settings import CORES
 from graphkit.store.base import GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow
@@ -35,6 +36,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "nodes-claims.csv": ("id:ID(Claim)", "type", "source", "target", "body", ":LABEL"),
     "nodes-idkeys.csv": ("key:ID(IdKey)", ":LABEL"),
     "nodes-merges.csv": ("merged", "canonical", "reason", ":LABEL"),
+    # The schema fingerprint the edges' strengths were derived under (see schema.fingerprint).
+    "nodes-meta.csv": ("key", "value", ":LABEL"),
     "relationships-cites.csv": (":START_ID(Claim)", ":END_ID(Source)", "stance", ":TYPE"),
     "relationships-identified.csv": (":START_ID(Entity)", ":END_ID(IdKey)", ":TYPE"),
     "relationships-edges.csv": (
@@ -166,6 +169,7 @@ def write_import_files(store: GraphStore, folder: Path) -> ImportFiles:
         merges = store.merge_decisions()
         out.free_text(*(reason for _, _, reason in merges))
         out.rows("nodes-merges.csv", [(m, c, r, "Merge") for m, c, r in merges])
+        out.rows("nodes-meta.csv", [("schema_fingerprint", fingerprint(), "GraphkitMeta")])
         for worker in workers:
             for name, count in worker.result().items():
                 out.result.counts[name] = out.result.counts.get(name, 0) + count

@@ -6,8 +6,12 @@ schema docs — reads the tables in this module instead of branching on type nam
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
 
 class EntityKind(StrEnum):
@@ -417,3 +421,41 @@ def influence_arcs(rel_type: RelType, source: str, target: str) -> list[tuple[st
     if flow in (Flow.REVERSE, Flow.BOTH):
         arcs.append((target, source))
     return arcs
+
+
+def schema_table() -> dict[str, Any]:
+    """The schema as plain data, in declaration order: kinds, confidence factors and every
+    relationship type with its kinds, influence flow and strength rule (``graphkit schema
+    --json``, and what :func:`fingerprint` hashes)."""
+    return {
+        "kinds": [k.value for k in EntityKind],
+        "confidence_factors": {c.value: CONFIDENCE_FACTOR[c] for c in Confidence},
+        "relationships": [
+            {
+                "type": t.value,
+                "sources": sorted(k.value for k in RELATIONSHIPS[t].sources),
+                "targets": sorted(k.value for k in RELATIONSHIPS[t].targets),
+                "flow": RELATIONSHIPS[t].flow.value,
+                "strength": {
+                    "value": RELATIONSHIPS[t].strength.value,
+                    "share": RELATIONSHIPS[t].strength.share,
+                    "by_confidence": RELATIONSHIPS[t].strength.by_confidence,
+                },
+            }
+            for t in RelType
+        ],
+    }
+
+
+@cache
+def fingerprint() -> str:
+    """A short hash of :func:`schema_table`. Stores keep it beside every value derived from
+    the table (stored strengths, saved indexes that number kinds and types by position), so
+    a store written under another table is noticed and re-derived instead of answering with
+    stale values.
+
+    >>> len(fingerprint())
+    16
+    """
+    text = json.dumps(schema_table(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -35,7 +35,7 @@ def neo4j_settings() -> Settings:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Neo4j tests must run in CI: {reason}")
         pytest.skip(reason)
-    return Settings(backend="neo4j", neo4j_uri=uri, neo4j_user="neo4j", neo4j_password="")
+    return Settings(backend="neo4j", neo4j_uri=uri)  # the password: NEO4J_PASSWORD or its file
 
 
 NEO4J_LOCAL = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"

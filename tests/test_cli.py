@@ -201,3 +201,35 @@ def test_a_declared_encoding_is_used(tmp_path: Path) -> None:
     loaded = _cli("ingest", str(sheet), "--encoding", "latin-1", "--json", store=store)
     assert loaded.returncode == 0, loaded.stderr
     assert json.loads(loaded.stdout)["created"]["entities"] == 1
+
+
+def test_schema_json_and_reindex(tmp_path: Path) -> None:
+    """The schema table is published with its fingerprint; reindex re-derives a store
+    (here: one whose recorded fingerprint was tampered with) and answers stay the same."""
+    import sqlite3
+
+    from graphkit.schema import fingerprint
+
+    done = subprocess.run(
+        [sys.executable, "-m", "graphkit.cli", "schema", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    table = json.loads(done.stdout)
+    assert table["fingerprint"] == fingerprint()
+    owns = next(r for r in table["relationships"] if r["type"] == "OWNS")
+    assert owns["flow"] == "forward" and owns["strength"]["share"] is True
+
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    before = _cli("reach", "rotterdam-port-logistics-data", "--json", store=store).stdout
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE meta SET value = 'elsewhere' WHERE key = 'schema_fingerprint'")
+        db.execute("UPDATE relationships SET strength = 0.01")  # stale derived values
+    after = _cli("reach", "rotterdam-port-logistics-data", "--json", store=store)
+    assert "re-derived 119 relationships" in after.stderr
+    assert after.stdout == before
+    again = _cli("reindex", store=store)
+    assert again.returncode == 0 and "re-derived 119 relationships" in again.stdout

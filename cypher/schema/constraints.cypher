@@ -7,4 +7,5 @@ CREATE TEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON (e.search);
 CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)
 ;
 CREATE CONSTRAINT idkey_key IF NOT EXISTS FOR (i:IdKey) REQUIRE i.key IS UNIQUE;
-CREATE CONSTRAINT merge_merged IF NOT EXISTS FOR (m:Merge) REQUIRE m.merged IS UNIQUE
+CREATE CONSTRAINT merge_merged IF NOT EXISTS FOR (m:Merge) REQUIRE m.merged IS UNIQUE;
+CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:GraphkitMeta) REQUIRE m.key IS UNIQUE

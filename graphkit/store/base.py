@@ -210,6 +210,13 @@ class GraphStore(ABC):
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         """Every recorded merge as (merged id, canonical id, reason), by merged id."""
 
+    @abstractmethod
+    def reindex(self) -> int:
+        """Recompute every stored value derived from the schema table (strengths, confidence
+        ranks, saved indexes) from the stored records, and record the table's fingerprint.
+        Stores do this by themselves when they open under a changed table; returns how many
+        relationships were re-derived."""
+
     def opener(self) -> Callable[[], GraphStore] | None:
         """A picklable function that opens this same store in another process (whole-graph
         analyses and parallel exports run there); ``None`` when it cannot be shared."""

@@ -8,6 +8,7 @@ each write, so a new user gets answers with no database server installed.
 from __future__ import annotations
 
 import inspect
+import logging
 import sqlite3
 import threading
 import time
@@ -46,14 +47,16 @@ from graphkit.model import (
 )
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
-from graphkit.schema import EntityKind
+from graphkit.schema import EntityKind, confidence_rank, fingerprint
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
 from graphkit.text import search_text
 from graphkit.traversal import Arc, k_best_paths
 
+#: Storage layout of the file (tables and columns); a store of another layout is refused.
 SCHEMA_VERSION = "1"
+log = logging.getLogger("graphkit.store")
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -168,13 +171,73 @@ class EmbeddedStore(GraphStore):
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            layout = self._meta("schema_version")
         except sqlite3.Error as exc:
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc
+        if layout != SCHEMA_VERSION:
+            self._db.close()
+            raise BackendUnavailable(
+                f"embedded store {self.path!r} has storage layout {layout!r}; this graphkit "
+                f"reads layout {SCHEMA_VERSION!r} (upgrade graphkit, or reload the data)"
+            )
         self._lock = threading.RLock()
         self._index: ArcIndex | None = None
         self._index_generation = ""
         self._checked = 0.0
         self._closed = False
+        self._check_fingerprint()
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _check_fingerprint(self) -> None:
+        """Re-derive stored values when the schema table changed since they were written
+        (a new relationship type anywhere in the enum, a changed strength)."""
+        stored = self._meta("schema_fingerprint")
+        if stored == fingerprint():
+            return
+        try:
+            count = self.reindex()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise BackendUnavailable(
+                f"embedded store {self.path!r} was written under another schema table "
+                f"(fingerprint {stored}, this graphkit {fingerprint()}) and cannot be "
+                f"re-derived here ({exc}); run `graphkit reindex` where the file is writable"
+            ) from exc
+        if count:
+            log.warning(
+                "embedded store %s was written under schema %s; re-derived %d relationships "
+                "for schema %s",
+                self.path,
+                stored or "(unrecorded)",
+                count,
+                fingerprint(),
+            )
+
+    def reindex(self) -> int:
+        # Strength and confidence columns come from the schema table; the saved index numbers
+        # kinds and types by their position in it. Both are rebuilt from the stored records.
+        count, after = 0, ""
+        with self._transaction() as db:
+            while rows := db.execute(
+                "SELECT id, body FROM relationships WHERE id > ? ORDER BY id LIMIT ?",
+                (after, _FETCH),
+            ).fetchall():
+                rels = [Relationship.model_validate_json(body) for _, body in rows]
+                db.executemany(
+                    "UPDATE relationships SET strength = ?, confidence = ? WHERE id = ?",
+                    [(r.strength, confidence_rank(r.confidence), r.id) for r in rels],
+                )
+                count += len(rows)
+                after = rows[-1][0]
+            db.execute("DELETE FROM index_snapshot")
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_fingerprint', ?)", (fingerprint(),)
+            )
+            self._bump(db)
+        return count
 
     # ------------------------------------------------------------------ writes
     @contextmanager
@@ -446,6 +509,8 @@ class EmbeddedStore(GraphStore):
         blobs = dict(self._db.execute("SELECT name, data FROM index_snapshot"))
         if blobs.pop("generation", None) != self._generation().encode():
             return None
+        if blobs.pop("fingerprint", None) != fingerprint().encode():
+            return None  # kinds and types are numbered by their place in the schema table
         try:
             return columns_from_blobs(blobs)
         except (KeyError, ValueError, OSError):
@@ -460,7 +525,11 @@ class EmbeddedStore(GraphStore):
             self._db.execute("DELETE FROM index_snapshot")
             self._db.executemany(
                 "INSERT INTO index_snapshot VALUES (?, ?)",
-                [*blobs.items(), ("generation", self._generation().encode())],
+                [
+                    *blobs.items(),
+                    ("generation", self._generation().encode()),
+                    ("fingerprint", fingerprint().encode()),
+                ],
             )
             self._db.execute("COMMIT")
         except sqlite3.Error:  # read-only file or busy writer: answer anyway, save later

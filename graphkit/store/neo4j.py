@@ -11,6 +11,7 @@ backends answer with the same paths by construction. Works with ``bolt://``, ``n
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,11 +24,25 @@ from neo4j import exceptions as nx
 from pydantic import BaseModel
 
 from graphkit import cypher
-from graphkit.errors import BackendUnavailable, BoundExceeded, GraphkitError, InvalidData, Issue
+from graphkit.errors import (
+    BackendUnavailable,
+    BoundExceeded,
+    GraphkitError,
+    InvalidData,
+    Issue,
+)
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
-from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType, influence_arcs
+from graphkit.schema import (
+    RELATIONSHIPS,
+    EntityKind,
+    Flow,
+    RelType,
+    confidence_rank,
+    fingerprint,
+    influence_arcs,
+)
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore, PathMap
@@ -36,6 +51,7 @@ from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
 
 T = TypeVar("T")
+log = logging.getLogger("graphkit.store")
 M = TypeVar("M", bound=BaseModel)
 
 #: Rows per UNWIND statement: large enough to amortise round trips, small enough for memory.
@@ -111,6 +127,7 @@ class Neo4jStore(GraphStore):
                 "`scripts/neo4j-local start` or set NEO4J_URI."
             ) from exc
         self.ensure_schema()
+        self._check_fingerprint()
 
     def opener(self) -> Callable[[], GraphStore] | None:
         return partial(Neo4jStore, self.settings)
@@ -200,6 +217,62 @@ class Neo4jStore(GraphStore):
         with _translated("wipe"), self._driver.session(database=self.database) as s:
             for statement in cypher.statements("admin/wipe"):
                 s.run(statement).consume()
+        self._set_meta("schema_fingerprint", fingerprint())
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._rows(cypher.load("read/meta"), "bookkeeping", key=key)
+        return str(rows[0]["value"]) if rows else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        query = cypher.load("write/set_meta")
+        self._write(lambda tx: tx.run(query, key=key, value=value).consume(), "bookkeeping")
+
+    def _check_fingerprint(self) -> None:
+        """Re-derive edge values when the schema table changed since they were written."""
+        stored = self._meta("schema_fingerprint")
+        if stored == fingerprint():
+            return
+        count = self.reindex()
+        if count:
+            log.warning(
+                "Neo4j database %s was written under schema %s; re-derived %d relationships "
+                "for schema %s",
+                self.database,
+                stored or "(unrecorded)",
+                count,
+                fingerprint(),
+            )
+
+    def reindex(self) -> int:
+        # Edges carry strength and confidence from the schema table; the claims hold the
+        # records they come from. Read them in id order, write back per type in batches.
+        count, after = 0, ""
+        scan = cypher.render("read/scan", label="Claim")
+        while rows := self._rows(scan, "reindex", after=after, limit=BATCH_ROWS):
+            rels = [Relationship.model_validate_json(r["body"]) for r in rows]
+            by_type: dict[RelType, list[dict[str, Any]]] = defaultdict(list)
+            for rel in rels:
+                by_type[rel.type].append(
+                    {
+                        "id": rel.id,
+                        "source": rel.source,
+                        "strength": rel.strength,
+                        "confidence": confidence_rank(rel.confidence),
+                    }
+                )
+
+            def work(
+                tx: Transaction, groups: dict[RelType, list[dict[str, Any]]] = by_type
+            ) -> None:
+                for rel_type, batch in groups.items():
+                    query = cypher.render("write/rederive_edges", type=rel_type)
+                    tx.run(query, rows=batch).consume()
+
+            self._write(work, "reindex")
+            count += len(rels)
+            after = rels[-1].id
+        self._set_meta("schema_fingerprint", fingerprint())
+        return count
 
     def counts(self) -> tuple[int, int]:
         """Total nodes and relationships in the database."""

@@ -228,3 +228,12 @@ def test_a_full_slot_pool_refuses_promptly_with_retry_after() -> None:
             pass
 
     asyncio.run(scenario())
+
+
+def test_schema_is_published_with_its_fingerprint(tmp_path: Path) -> None:
+    from graphkit.schema import fingerprint
+
+    with TestClient(create_app(Settings(), engine=_engine(tmp_path))) as client:
+        body = client.get("/schema").json()
+    assert body["fingerprint"] == fingerprint()
+    assert {r["type"] for r in body["relationships"]} >= {"OWNS", "AGREEMENT_WITH"}
