@@ -7,6 +7,7 @@ Exit codes scripts can rely on: 0 ok, 1 unexpected error, 2 usage, 3 not found,
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -34,11 +35,12 @@ from graphkit.errors import (
     NoPath,
     SourceNotFound,
 )
-from graphkit.export import MEDIA, ExportFormat, export, export_filename
+from graphkit.export import MEDIA, ExportFormat, export, export_filename, spreadsheet_safe
 from graphkit.query import (
     BrokersRequest,
     CentralityRequest,
     ControlRequest,
+    CypherRequest,
     DiffQuery,
     DiffRequest,
     ExposureRequest,
@@ -608,6 +610,70 @@ def search(
                 f"{hit.score:.1f}",
             )
         out.print(table)
+
+    _run(go)
+
+
+class CypherFormat(StrEnum):
+    """How `graphkit cypher` prints its rows."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def _param(text: str) -> tuple[str, Any]:
+    """``name=value``; the value read as JSON when it parses (numbers, true, lists), else text."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise typer.BadParameter(f"{text!r}: expected name=value", param_hint="--param")
+    try:
+        return name, json.loads(raw)
+    except ValueError:
+        return name, raw
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="One read-only Cypher statement.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value for $name (JSON values allowed)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most rows.")] = 1000,
+    fmt: Annotated[CypherFormat, typer.Option("--format")] = CypherFormat.TABLE,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Read-only Cypher for researchers (Neo4j backend): values as $parameters, run in a read
+    transaction under the time budget and a row cap; LOAD CSV, writes and procedures other
+    than the schema ones are refused."""
+
+    def go() -> None:
+        params = dict(_param(p) for p in param or [])
+        req = CypherRequest(query=query, params=params, limit=limit)
+        with _engine(backend, store) as eng:
+            res = eng.cypher(req)
+        if fmt is CypherFormat.JSON:
+            _emit_json(res)
+        elif fmt is CypherFormat.CSV:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(res.columns)
+            for row in res.rows:
+                writer.writerow(
+                    spreadsheet_safe(v if isinstance(v, str) else json.dumps(v)) for v in row
+                )
+        else:
+            table = Table(
+                title=f"{len(res.rows)} row(s)" + (" (truncated)" if res.truncated else "")
+            )
+            for col in res.columns:
+                table.add_column(escape(col), overflow="fold")
+            for row in res.rows:
+                table.add_row(*(escape(v if isinstance(v, str) else json.dumps(v)) for v in row))
+            out.print(table)
+        if res.truncated:
+            err.print(f"more rows matched than --limit {limit}; raise it or narrow the query")
 
     _run(go)
 

@@ -26,6 +26,8 @@ from graphkit.query import (
     CentralityResult,
     ControlRequest,
     ControlResult,
+    CypherRequest,
+    CypherResult,
     DiffRequest,
     DiffResult,
     EntityDetail,
@@ -647,6 +649,19 @@ class QueryEngine:
     def stats(self) -> StoreStats:
         """What the store holds."""
         return self.store.stats()
+
+    def cypher(self, req: CypherRequest) -> CypherResult:
+        """A researcher's read-only Cypher (Neo4j backend): plan checked, read transaction,
+        time budget, row cap."""
+        columns, rows, truncated = self.store.read_cypher(
+            req.query, dict(req.params), req.limit, self.settings.time_budget
+        )
+        return CypherResult(
+            query=req.query,
+            columns=tuple(columns),
+            rows=tuple(tuple(r) for r in rows),
+            truncated=truncated,
+        )
 
     def reindex(self) -> int:
         """Recompute every stored value derived from the schema table; how many

@@ -625,3 +625,36 @@ class BrokersResult(_Model):
     as_of: date
     targets: int
     items: tuple[BrokerItem, ...]
+
+
+#: A Cypher parameter: JSON values (numbers, text, booleans, null, lists), bounded in size.
+CypherValue = str | int | float | bool | None | list[str | int | float | bool | None]
+CYPHER_MAX_ROWS = 10_000
+
+
+class CypherRequest(_Model):
+    """A read-only Cypher query for researchers (Neo4j backend only): parameters, never text
+    spliced into the query; run in a read transaction under the time budget and a row cap."""
+
+    query: str = Field(
+        min_length=1,
+        max_length=20_000,
+        description="One Cypher statement; values come in as $parameters.",
+        examples=["MATCH (o:Entity)-[r:OWNS]->(c:Entity {id: $id}) RETURN o.name, r.strength"],
+    )
+    params: dict[str, CypherValue] = Field(
+        default_factory=dict, max_length=100, description="Values for the query's $parameters."
+    )
+    limit: int = Field(
+        default=1000, ge=1, le=CYPHER_MAX_ROWS, description="Most rows returned (a cap)."
+    )
+
+
+class CypherResult(_Model):
+    """Rows of a read-only Cypher query; nodes and relationships come back as their stored
+    properties (with labels or type), values as JSON."""
+
+    query: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    truncated: bool = Field(description="More rows matched than the limit let through.")

@@ -179,23 +179,27 @@ OWNERSHIP = [
     ),
     new_markdown_cell(
         "## A read-only Cypher query (when Neo4j is configured)\n\n"
-        "With `NEO4J_URI` set and the data loaded there (`graphkit ingest … --backend "
-        "neo4j`), researchers can ask Neo4j directly — in a read transaction, with "
-        "parameters."
+        "With `NEO4J_URI` set and the data loaded there (`graphkit load … --backend "
+        "neo4j`), researchers can ask Neo4j directly: "
+        "values go in as parameters, the query runs in a read transaction under the time "
+        "budget with a row cap, and `LOAD CSV`, writes and non-schema procedures are refused. "
+        "The same is `graphkit cypher '…' --param id=…` and `POST /cypher`."
     ),
     new_code_cell(
-        "uri = os.environ.get('NEO4J_URI')\n"
-        "if not uri:\n"
+        "from graphkit.query import CypherRequest\n"
+        "\n"
+        "if not os.environ.get('NEO4J_URI'):\n"
         "    print('NEO4J_URI is not set: skipping the Cypher example')\n"
         "else:\n"
-        "    from neo4j import GraphDatabase\n"
-        "    query = ('MATCH (o:Entity)-[r:OWNS]->(c:Entity {id: $id}) '\n"
-        "             'RETURN o.name AS owner, r.since AS since, r.until AS until '\n"
-        "             'ORDER BY owner')\n"
-        "    with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:\n"
-        "        rows = session.execute_read(lambda tx: tx.run(query, id=CST).data())\n"
-        "    for row in rows:\n"
-        "        print(row)"
+        "    neo4j_settings = Settings(backend='neo4j')  # password: NEO4J_PASSWORD or file\n"
+        "    with open_store(neo4j_settings) as neo:\n"
+        "        res = QueryEngine(neo, neo4j_settings).cypher(CypherRequest(\n"
+        "            query='MATCH (o:Entity)-[r:OWNS]->(c:Entity {id: $id}) '\n"
+        "                  'RETURN o.name AS owner, r.since AS since, r.until AS until '\n"
+        "                  'ORDER BY owner',\n"
+        "            params={'id': CST}))\n"
+        "    for row in res.rows:\n"
+        "        print(dict(zip(res.columns, row)))"
     ),
 ]
 

@@ -233,3 +233,11 @@ def test_schema_json_and_reindex(tmp_path: Path) -> None:
     assert after.stdout == before
     again = _cli("reindex", store=store)
     assert again.returncode == 0 and "re-derived 119 relationships" in again.stdout
+
+
+def test_cypher_on_the_embedded_store_says_what_it_needs(tmp_path: Path) -> None:
+    done = _cli("cypher", "RETURN $x AS x", "--param", "x=1", store=tmp_path / "c.db")
+    assert done.returncode == 2
+    assert "needs the Neo4j backend" in done.stderr
+    bad = _cli("cypher", "RETURN 1", "--param", "no-equals", store=tmp_path / "c.db")
+    assert bad.returncode == 2 and "expected name=value" in bad.stderr

@@ -11,8 +11,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from graphkit.errors import InvalidQuery
 from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind
@@ -209,6 +210,18 @@ class GraphStore(ABC):
     @abstractmethod
     def merge_decisions(self) -> list[tuple[str, str, str]]:
         """Every recorded merge as (merged id, canonical id, reason), by merged id."""
+
+    def read_cypher(
+        self, query: str, params: dict[str, Any], limit: int, time_budget: float
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        """Run a researcher's read-only Cypher: columns, at most ``limit`` rows as JSON values,
+        and whether more matched (see :mod:`graphkit.readonly_cypher`)."""
+        raise InvalidQuery(
+            "read-only Cypher needs the Neo4j backend (GRAPHKIT_BACKEND=neo4j and NEO4J_URI); "
+            "the embedded store answers the graph's questions through reach, exposure, "
+            "paths and the research commands",
+            parameter="query",
+        )
 
     @abstractmethod
     def reindex(self) -> int:

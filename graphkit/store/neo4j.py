@@ -29,10 +29,12 @@ from graphkit.errors import (
     BoundExceeded,
     GraphkitError,
     InvalidData,
+    InvalidQuery,
     Issue,
 )
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.query import IngestSummary, StoreStats
+from graphkit.readonly_cypher import check_plan, plain
 from graphkit.resolve import identifier_keys
 from graphkit.schema import (
     RELATIONSHIPS,
@@ -226,6 +228,31 @@ class Neo4jStore(GraphStore):
     def _set_meta(self, key: str, value: str) -> None:
         query = cypher.load("write/set_meta")
         self._write(lambda tx: tx.run(query, key=key, value=value).consume(), "bookkeeping")
+
+    def read_cypher(
+        self, query: str, params: dict[str, Any], limit: int, time_budget: float
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        def work(tx: Transaction) -> tuple[list[str], list[list[Any]], bool]:
+            check_plan(tx.run("EXPLAIN " + query, params).consume().plan or {})
+            result = tx.run(query, params)
+            rows: list[list[Any]] = []
+            for record in result:
+                if len(rows) == limit:
+                    return list(result.keys()), rows, True
+                rows.append([plain(v) for v in record.values()])
+            return list(result.keys()), rows, False
+
+        try:
+            return self._read(work, "read-only Cypher", timeout=time_budget)
+        except GraphkitError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, nx.ClientError) and not isinstance(exc, BoundExceeded):
+                # The server's own account of a bad query (syntax, missing parameter, a
+                # write in a read transaction) is the caller's to read.
+                raise InvalidQuery(
+                    f"Neo4j refused the query: {cause.message or cause}", parameter="query"
+                ) from cause
+            raise
 
     def _check_fingerprint(self) -> None:
         """Re-derive edge values when the schema table changed since they were written."""

@@ -247,3 +247,25 @@ def test_days_and_diffs_over_http(client: TestClient) -> None:
         "/diff", params={"query": "paths", "source": "logink", "from_date": "2020"}
     )
     assert missing.status_code == 422 and "needs target" in missing.text
+
+
+def test_read_only_cypher_over_http(client: TestClient, seed_engine: QueryEngine) -> None:
+    """POST /cypher always needs a key; on Neo4j it answers with parameters and refuses
+    LOAD CSV with 422; the embedded store says Cypher needs Neo4j."""
+    body = {"query": "MATCH (e:Entity {id: $id}) RETURN e.name AS name", "params": {"id": "logink"}}
+    assert client.post("/cypher", json=body).status_code == 401
+    answer = client.post("/cypher", json=body, headers={"X-API-Key": KEY})
+    if seed_engine.store.backend == "embedded":
+        assert answer.status_code == 422
+        assert "needs the Neo4j backend" in answer.json()["detail"]
+        return
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["columns"] == ["name"] and answer.json()["rows"] == [["LOGINK"]]
+    refused = client.post(
+        "/cypher",
+        json={"query": "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row"},
+        headers={"X-API-Key": KEY},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "LOAD CSV" in refused.json()["detail"]
