@@ -43,6 +43,7 @@ from graphkit.query import (
     CypherRequest,
     DiffQuery,
     DiffRequest,
+    EmptyAnswer,
     ExposureRequest,
     ExposureResult,
     NeighbourhoodRequest,
@@ -278,6 +279,16 @@ def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
     if result.offset + len(result.items) < result.total:
         out.print(f"  … more: --offset {result.offset + len(result.items)}", style="dim")
     _print_left_out(result.undated_left_out, "result(s)")
+    _print_empty(result.empty)
+
+
+def _print_empty(empty: EmptyAnswer | None) -> None:
+    """Why nothing was found: the filters that cut the answer, what the data says at the ends."""
+    if empty is None:
+        return
+    out.print("[bold]Why nothing was found:[/]", highlight=False)
+    for reason in empty.reasons:
+        out.print(f"  - {escape(reason)}", highlight=False)
 
 
 def _print_left_out(count: int, what: str) -> None:
@@ -571,6 +582,7 @@ def paths(
             )
             _print_path(path)
         _print_left_out(result.undated_left_out, "path(s)")
+        _print_empty(result.empty)
         if not result.paths:
             raise NoPath(f"no influence path from {source!r} to {target!r} under these filters")
 

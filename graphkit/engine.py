@@ -6,7 +6,7 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from graphkit import analysis, resolve
+from graphkit import analysis, coverage, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
@@ -30,6 +30,7 @@ from graphkit.query import (
     CypherResult,
     DiffRequest,
     DiffResult,
+    EmptyAnswer,
     EntityDetail,
     ExposureRequest,
     ExposureResult,
@@ -65,6 +66,8 @@ from graphkit.store.base import BestPaths, GraphStore
 from graphkit.text import match_score, normalise
 from graphkit.validate import RawRecord, validate_records
 
+#: What a rerun search in an empty answer's account gives: how many, and the best path.
+Searched = tuple[int, tuple[str, Sequence[str], bool] | None]
 SINGULAR = {"sources": "source", "entities": "entity", "relationships": "relationship"}
 
 
@@ -152,6 +155,9 @@ class QueryEngine:
         )
         kinds = req.kinds if req.kinds is not None else REACH_ACTOR_KINDS
         total, items = self._answer(target, found, True, kinds, f, req.offset, req.limit)
+        empty = None
+        if total == 0:
+            empty = self._explain_reached(target, True, kinds, found, f, req)
         return ReachResult(
             target=entity_ref(target),
             as_of=f.as_of,
@@ -163,6 +169,7 @@ class QueryEngine:
             undated_left_out=self._count_left_out(
                 target.id, True, kinds, req.max_depth, req.min_strength, f, total
             ),
+            empty=empty,
         )
 
     def exposure(self, req: ExposureRequest, today: date | None = None) -> ExposureResult:
@@ -179,6 +186,9 @@ class QueryEngine:
             time_budget=self.settings.time_budget,
         )
         total, items = self._answer(source, found, False, req.kinds, f, req.offset, req.limit)
+        empty = None
+        if total == 0:
+            empty = self._explain_reached(source, False, req.kinds, found, f, req)
         return ExposureResult(
             source=entity_ref(source),
             as_of=f.as_of,
@@ -190,6 +200,7 @@ class QueryEngine:
             undated_left_out=self._count_left_out(
                 source.id, False, req.kinds, req.max_depth, req.min_strength, f, total
             ),
+            empty=empty,
         )
 
     def paths(self, req: PathsRequest, today: date | None = None) -> PathsResult:
@@ -220,6 +231,23 @@ class QueryEngine:
             wider = search(replace(f, include_undated=True))
             ours = {tuple(ids) for _s, ids in found}
             left_out = sum(1 for _s, ids in wider if tuple(ids) not in ours)
+        empty = None
+        if not paths:
+
+            def again(filters: ResolvedFilters, depth: int, strength: float) -> Searched:
+                got = self.store.k_paths(
+                    source.id,
+                    target.id,
+                    k=req.k,
+                    max_depth=depth,
+                    min_strength=strength,
+                    filters=filters,
+                    time_budget=self.settings.time_budget,
+                )
+                return len(got), ((source.id, got[0][1], False) if got else None)
+
+            ends = [(source, False), (target, True)]
+            empty = coverage.explain_empty(self, again, f, req.max_depth, req.min_strength, ends)
         return PathsResult(
             source=entity_ref(source),
             target=entity_ref(target),
@@ -227,6 +255,45 @@ class QueryEngine:
             known_by=f.known_by,
             paths=paths,
             undated_left_out=left_out,
+            empty=empty,
+        )
+
+    def _explain_reached(
+        self,
+        anchor: Entity,
+        inbound: bool,
+        kinds: Iterable[EntityKind] | None,
+        found: BestPaths,
+        f: ResolvedFilters,
+        req: ReachRequest | ExposureRequest,
+    ) -> EmptyAnswer:
+        """Why reach or exposure found nothing of the kinds asked (see graphkit.coverage)."""
+
+        def again(filters: ResolvedFilters, depth: int, strength: float) -> Searched:
+            got = self.store.best_paths(
+                anchor.id,
+                inbound=inbound,
+                max_depth=depth,
+                min_strength=strength,
+                filters=filters,
+                time_budget=self.settings.time_budget,
+            )
+            total, top = got.ranked(kinds, 0, 1)
+            if not top:
+                return total, None
+            # Both searches give a path's relationships from the anchor outwards.
+            return total, (anchor.id, top[0][2], inbound)
+
+        reached = len(found.ids())
+        narrowed = None
+        if reached and kinds is not None:
+            asked = ", ".join(sorted(k.value for k in kinds))
+            narrowed = (
+                f"{reached} entities {'reach' if inbound else 'are reached from'} "
+                f"{anchor.name}, none of the kinds asked ({asked})."
+            )
+        return coverage.explain_empty(
+            self, again, f, req.max_depth, req.min_strength, [(anchor, inbound)], narrowed
         )
 
     @staticmethod

@@ -206,6 +206,29 @@ class RankedEntity(_Model):
     path: Path
 
 
+class Relaxation(_Model):
+    """One filter of an empty answer that, set aside on its own, lets the search find
+    something: which filter cut the answer, and what is behind it."""
+
+    filter: str = Field(description="types, min_confidence, known_by, min_strength, max_depth.")
+    was: str = Field(description="The value the request gave it.")
+    found: int = Field(description="Paths (or entities) found without it.")
+    example: str | None = Field(default=None, description="The strongest of them, by name.")
+
+
+class EmptyAnswer(_Model):
+    """Why an answer is empty: an empty list alone reads as "no link exists", while the data
+    may only be silent about one end, or the question narrower than meant."""
+
+    reasons: tuple[str, ...] = Field(description="Plain sentences, the most telling first.")
+    relaxations: tuple[Relaxation, ...] = ()
+    inert: tuple[str, ...] = Field(
+        default=(),
+        description="Relationships at the ends that carry no influence (bans, warnings) and "
+        "so are never traversed.",
+    )
+
+
 class ReachResult(_Model):
     """Who can reach the target, strongest first."""
 
@@ -220,6 +243,9 @@ class ReachResult(_Model):
         default=0,
         description="With known_by: actors that relationships whose sources carry no date "
         "would add (left out because they cannot be placed in time; see include_undated).",
+    )
+    empty: EmptyAnswer | None = Field(
+        default=None, description="When nothing was found: why (filters, silent data)."
     )
 
 
@@ -238,6 +264,9 @@ class ExposureResult(_Model):
         description="With known_by: entities that relationships whose sources carry no date "
         "would add (left out because they cannot be placed in time; see include_undated).",
     )
+    empty: EmptyAnswer | None = Field(
+        default=None, description="When nothing was found: why (filters, silent data)."
+    )
 
 
 class PathsResult(_Model):
@@ -253,6 +282,9 @@ class PathsResult(_Model):
         description="With known_by: paths among the k strongest that relationships whose "
         "sources carry no date would add (left out because they cannot be placed in time; "
         "see include_undated).",
+    )
+    empty: EmptyAnswer | None = Field(
+        default=None, description="When nothing was found: why (filters, silent data)."
     )
 
 

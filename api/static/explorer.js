@@ -111,7 +111,16 @@ function renderRanked(result, heading) {
     card.append(title, el("div", { class: "meta", text: `${item.entity.kind} · strength ${item.strength.toFixed(3)} · ${item.hops} hop(s)` }), pathBlock(item.path));
     box.append(card);
   }
-  if (!result.items.length) box.append(el("p", { text: "No actor reaches this under these filters." }));
+  if (!result.items.length) box.append(el("p", { text: "No actor reaches this under these filters." }), whyEmpty(result.empty) ?? "");
+}
+
+// Why an answer is empty, as the server explains it: the filter that cut it, facts that carry
+// no influence, an end the data is silent about.
+function whyEmpty(empty) {
+  if (!empty) return null;
+  const list = el("ul", { class: "why-empty" });
+  for (const reason of empty.reasons) list.append(el("li", { text: reason }));
+  return el("section", { class: "why" }, el("h3", { text: "Why nothing was found" }), list);
 }
 
 function renderPaths(result) {
@@ -124,7 +133,7 @@ function renderPaths(result) {
     card.append(title, pathBlock(path));
     box.append(card);
   });
-  if (!result.paths.length) box.append(el("p", { text: "No path under these filters." }));
+  if (!result.paths.length) box.append(el("p", { text: "No path under these filters." }), whyEmpty(result.empty) ?? "");
 }
 
 // ------------------------------------------------------------------ the network

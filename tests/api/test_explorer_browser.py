@@ -163,3 +163,18 @@ def test_api_docs_render_with_no_internet(
     OUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUT / f"api-docs{doc.replace('/', '-')}.png"))  # type: ignore[attr-defined]
     assert outside == []
+
+
+def test_an_empty_answer_explains_itself(page: object, live_server: str) -> None:
+    """Nothing reaches the Chinese government in the data: the page says so instead of a
+    bare 'no actor'."""
+    pg = page
+    pg.goto(live_server + "/?entity=cn-government&mode=reach")  # type: ignore[attr-defined]
+    why = pg.locator("section.why")  # type: ignore[attr-defined]
+    why.wait_for()
+    text = why.inner_text()
+    assert text.startswith("Why nothing was found")
+    assert "records nothing through which influence reaches Government of the People" in text
+    assert "null" not in pg.inner_text("#results")  # type: ignore[attr-defined]
+    OUT.mkdir(exist_ok=True)
+    pg.screenshot(path=str(OUT / "explorer-empty-explained.png"))  # type: ignore[attr-defined]
