@@ -160,6 +160,9 @@ class Entity(_Frozen):
     identifiers: dict[str, str] = Field(default_factory=dict)
     description: str | None = None
     unnamed: bool = False
+    #: The name denotes several (``Australian military services``, ``Zoom's China-based
+    #: development subsidiaries``): generated sentences then use plural verbs.
+    plural: bool = False
     properties: Properties = Field(default_factory=dict)
 
     @field_validator("country", mode="before")

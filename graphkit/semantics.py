@@ -122,6 +122,74 @@ def entity_ref(entity: Entity) -> EntityRef:
     )
 
 
+#: Plural forms a phrase's opening verb takes when its subject is plural (others follow the
+#: regular rules in :func:`plural_phrase`).
+_PLURAL_VERBS = {
+    "is a subsidiary of": "are subsidiaries of",
+    "is a member of": "are members of",
+    "has": "have",
+    "is": "are",
+    "was": "were",
+}
+
+
+def plural_phrase(phrase: str) -> str:
+    """The schema's "{source} <verb> …" phrase with the verb agreeing with a plural subject.
+
+    >>> plural_phrase("{source} supplies {target}"), plural_phrase("{source} bans {target}")
+    ('{source} supply {target}', '{source} ban {target}')
+    >>> plural_phrase("{source} is a subsidiary of {target}")
+    '{source} are subsidiaries of {target}'
+    """
+    head = "{source} "
+    if not phrase.startswith(head):
+        return phrase
+    rest = phrase[len(head) :]
+    for singular, plural in _PLURAL_VERBS.items():
+        if rest == singular or rest.startswith(singular + " "):
+            return head + plural + rest[len(singular) :]
+    verb, _, tail = rest.partition(" ")
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes")):
+        verb = verb[:-2]
+    elif verb.endswith("s"):
+        verb = verb[:-1]
+    return head + verb + (" " + tail if tail else "")
+
+
+def percent(fraction: float) -> str:
+    """A share as people write it: no more decimals than it has (up to two).
+
+    >>> percent(0.765), percent(0.5), percent(0.2499), percent(1 / 3)
+    ('76.5%', '50%', '24.99%', '33.33%')
+    """
+    return f"{fraction * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def share_text(rel: Relationship) -> str | None:
+    """The share a relationship states: exact, or the range a register gave (BODS ranges
+    keep their bounds, ``share_min``/``share_max``, and whether each is exclusive).
+
+    >>> from graphkit.model import Evidence
+    >>> ev = [Evidence(source="s", excerpt="x")]
+    >>> share_text(Relationship(id="r", type="OWNS", source="a", target="b", share=0.75,
+    ...     evidence=ev, properties={"share_min": 0.75, "share_max": 1.0,
+    ...                              "share_max_exclusive": True}))
+    '75–<100%'
+    >>> share_text(Relationship(id="r", type="OWNS", source="a", target="b", share=0.765,
+    ...     evidence=ev))
+    '76.5%'
+    """
+    props = rel.properties
+    low, high = props.get("share_min"), props.get("share_max")
+    if props.get("share_exact") or low is None or high is None or low == high:
+        return None if rel.share is None else percent(rel.share)
+    lo = (">" if props.get("share_min_exclusive") else "") + percent(float(low))[:-1]
+    hi = ("<" if props.get("share_max_exclusive") else "") + percent(float(high))
+    return f"{lo}–{hi}"
+
+
 def _period(rel: Relationship) -> str:
     if rel.ended and not rel.valid_to:
         return f"{rel.valid_from or '…'}–ended, date unknown"
@@ -158,10 +226,13 @@ def explain(
         'LOGINK has an agreement with Port of Rotterdam (2019–…), reported by “Note” (2025-11-30).'
     """
     spec = RELATIONSHIPS[rel.type]
-    text = spec.phrase.format(source=entities[rel.source].name, target=entities[rel.target].name)
+    subject = entities[rel.source]
+    phrase = plural_phrase(spec.phrase) if subject.plural else spec.phrase
+    text = phrase.format(source=subject.name, target=entities[rel.target].name)
     extras = []
-    if rel.share is not None:
-        extras.append(f"{rel.share:.0%}")
+    share = share_text(rel)
+    if share is not None:
+        extras.append(share)
     if rel.role:
         extras.append(rel.role)
     if rel.status:

@@ -246,8 +246,14 @@ def _relationships(stmt: dict[str, Any], record: str, version: _Version) -> list
         high = share.get("maximum", share.get("exclusiveMaximum"))
         if low is not None:
             rel["properties"]["share_min"] = low / 100.0
+            if "minimum" not in share:
+                rel["properties"]["share_min_exclusive"] = True
         if high is not None:
             rel["properties"]["share_max"] = high / 100.0
+            if "maximum" not in share:
+                rel["properties"]["share_max_exclusive"] = True
+        if exact is not None:
+            rel["properties"]["share_exact"] = True
         value = exact if exact is not None else low
         if itype in SHARE_INTERESTS and direct != "indirect":
             rel["type"] = "OWNS"
