@@ -6,6 +6,7 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from graphkit import analysis, coverage, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
+from graphkit.fuzzy import NameIndex
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
 from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.query import (
@@ -50,6 +52,7 @@ from graphkit.query import (
     StoreStats,
     TimelineResult,
 )
+from graphkit.resolve import GLOBAL_SCHEMES
 from graphkit.schema import REACH_ACTOR_KINDS, RELATIONSHIPS, EntityKind
 from graphkit.semantics import (
     ResolvedFilters,
@@ -66,6 +69,29 @@ from graphkit.store.base import BestPaths, GraphStore
 from graphkit.text import match_score, normalise
 from graphkit.validate import RawRecord, validate_records
 
+#: Seconds a name index lives for a store that cannot tell when its data changed (Neo4j).
+NAMES_TTL = 60.0
+#: Most typo-tolerant hits one search adds.
+FUZZY_HITS = 50
+
+
+def _identifier_queries(text: str) -> list[str]:
+    """Identifier keys a search text could be: itself as ``scheme:value``, or a bare value
+    of a worldwide scheme (an LEI, a Wikidata id).
+
+    >>> _identifier_queries("5493001kjtiigc8y1r12")[:2]
+    ['bic:5493001KJTIIGC8Y1R12', 'isin:5493001KJTIIGC8Y1R12']
+    """
+    value = text.strip()
+    if not value or " " in value or len(value) > 200:
+        return []
+    keys = [f"{scheme}:{value.upper()}" for scheme in sorted(set(GLOBAL_SCHEMES.values()))]
+    scheme, sep, rest = value.partition(":")
+    if sep and rest:
+        keys.append(f"{scheme.lower()}:{rest.upper()}")
+    return keys
+
+
 #: What a rerun search in an empty answer's account gives: how many, and the best path.
 Searched = tuple[int, tuple[str, Sequence[str], bool] | None]
 SINGULAR = {"sources": "source", "entities": "entity", "relationships": "relationship"}
@@ -77,14 +103,32 @@ class QueryEngine:
     def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
+        self._names: tuple[str | None, float, NameIndex] | None = None
 
     # ------------------------------------------------------------------ helpers
     def require_entity(self, entity_id: str) -> Entity:
-        """The stored entity, or :class:`EntityNotFound` with close matches as suggestions."""
+        """The stored entity — or the one it was merged into, so links made before a merge
+        keep working — else :class:`EntityNotFound` with close matches as suggestions."""
         found = self.store.entities([entity_id]).get(entity_id)
+        if found is None:
+            survivor = self.store.merges().get(entity_id)
+            if survivor is not None:
+                found = self.store.entities([survivor]).get(survivor)
         if found is None:
             raise EntityNotFound(entity_id, self._suggest(entity_id))
         return found
+
+    def _name_index(self) -> NameIndex:
+        """The typo-tolerant name index, rebuilt when the data changes (or, for a store that
+        cannot tell, after :data:`NAMES_TTL` seconds)."""
+        version, now = self.store.data_version(), time.monotonic()
+        cached = self._names
+        if cached is not None and cached[0] == version:
+            if version is not None or now - cached[1] < NAMES_TTL:
+                return cached[2]
+        index = NameIndex(self.store.name_table())
+        self._names = (version, now, index)
+        return index
 
     def _suggest(self, text: str, limit: int = 3) -> list[str]:
         """Ids close to a mistyped one: whole-text matches first, then per-word matches."""
@@ -363,27 +407,45 @@ class QueryEngine:
         )
 
     def search(self, req: SearchRequest) -> SearchResult:
-        """Entities whose id, name or alias matches ``req.text``, best first."""
-        query = normalise(req.text)
-        if not query:
+        """Entities matching ``req.text``, best first: by id (a merged-away id finds the
+        entity it was merged into), by identifier (``lei:…`` or a bare LEI), by name or alias
+        (substring, case, accents and script ignored), then within a typo or two."""
+        query, raw = normalise(req.text), req.text.strip()
+        if not query and not raw:
             return SearchResult(
                 text=req.text, total=0, offset=req.offset, limit=req.limit, items=()
             )
-        candidates = self.store.search_candidates(query.split(), limit=10_000)
-        by_id = self.store.entities([req.text.strip()])
+        # (score, text matched) per entity id; the best reason wins.
+        why: dict[str, tuple[float, str]] = {}
+
+        def note(entity_id: str, score: float, matched: str) -> None:
+            if score > why.get(entity_id, (0.0, ""))[0]:
+                why[entity_id] = (score, matched)
+
+        survivor = self.store.merges().get(raw) if raw else None
+        if survivor is not None:
+            note(survivor, 1.0, f"{raw} (merged into {survivor})")
+        for key, owners in self.store.entities_by_identifier(_identifier_queries(raw)).items():
+            for owner in owners:
+                note(owner, 1.0, key)
+        candidates = self.store.search_candidates(query.split(), limit=10_000) if query else []
+        for candidate in candidates:
+            for name in (candidate.name, *candidate.aliases):
+                note(candidate.id, match_score(query, normalise(name)), name)
+        for owner, text, score in self._name_index().lookup(query, FUZZY_HITS):
+            note(owner, score, text)
+        ents = self.store.entities([*why, raw])
+        if raw in ents:
+            note(raw, 1.0, raw)
         hits: list[SearchHit] = []
-        for ent in {e.id: e for e in [*candidates, *by_id.values()]}.values():
-            if req.kinds and ent.kind not in req.kinds:
+        for entity_id, (score, matched) in why.items():
+            hit = ents.get(entity_id)
+            if hit is None or score <= 0 or (req.kinds and hit.kind not in req.kinds):
                 continue
-            best, matched = 0.0, ent.name
-            if ent.id == req.text.strip():
-                best, matched = 1.0, ent.id
-            for name in (ent.name, *ent.aliases):
-                score = match_score(query, normalise(name))
-                if score > best:
-                    best, matched = score, name
-            if best > 0:
-                hits.append(SearchHit(entity=entity_ref(ent), score=best, matched=matched))
+            # A fuzzy match names the normalised text; show the name as written.
+            names = (hit.name, *hit.aliases)
+            shown = next((n for n in names if normalise(n) == matched), matched)
+            hits.append(SearchHit(entity=entity_ref(hit), score=score, matched=shown))
         hits.sort(key=lambda h: (-h.score, h.entity.name.lower(), h.entity.id))
         page = hits[req.offset : req.offset + req.limit]
         return SearchResult(

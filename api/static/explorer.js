@@ -234,9 +234,17 @@ function currentParams() {
 async function run(event) {
   if (event) event.preventDefault();
   if (!state.entityId) {
+    // Enter on a typed name picks the best match (typos forgiven by the search); text that
+    // matches nothing is tried as an id, and the API answers 404 with suggestions.
     const text = $("entity").value.trim();
     if (!text) return;
-    state.entityId = text; // a typed id is accepted as is; the API answers 404 with suggestions
+    try {
+      const found = await getJSON("entities", [["q", text], ["limit", "1"]]);
+      if (found.items.length) chooseEntity(found.items[0].entity.id, found.items[0].entity.name);
+      else state.entityId = text;
+    } catch (err) {
+      state.entityId = text;
+    }
   }
   const params = currentParams();
   history.replaceState(null, "", `?${params}`);
@@ -257,7 +265,8 @@ async function run(event) {
     }
     $("status").textContent = `Link to this view: ${location.href}`;
   } catch (err) {
-    const hint = err.problem && err.problem.suggestions && err.problem.suggestions.length ? ` Did you mean: ${err.problem.suggestions.join(", ")}?` : "";
+    const known = err.problem && err.problem.suggestions && err.problem.suggestions.length;
+    const hint = known && !err.message.includes("Did you mean") ? ` Did you mean: ${err.problem.suggestions.join(", ")}?` : "";
     $("status").textContent = `${err.message}${hint}`;
     $("results").replaceChildren();
   }

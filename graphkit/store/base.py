@@ -138,6 +138,16 @@ class GraphStore(ABC):
         """Entities whose normalised name or alias contains every token (a superset of
         the final hits; scoring happens above the store)."""
 
+    @abstractmethod
+    def name_table(self) -> list[tuple[str, str]]:
+        """Every entity's id and normalised search text (``id | name | aliases``), for
+        typo-tolerant search (the engine keeps it per :meth:`data_version`)."""
+
+    def data_version(self) -> str | None:
+        """A token that changes whenever the stored data changes, or ``None`` when the store
+        cannot tell (caches then expire by time)."""
+        return None
+
     # ------------------------------------------------------------------ traversal
     @abstractmethod
     def best_paths(

@@ -449,6 +449,14 @@ class EmbeddedStore(GraphStore):
                 found.update(rows.fetchall())
         return [Relationship.model_validate_json(found[i]) for i in sorted(found)[:limit]]
 
+    def name_table(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return [(i, t) for i, t in self._db.execute("SELECT id, search FROM entities")]
+
+    def data_version(self) -> str | None:
+        with self._lock:
+            return self._generation()
+
     def relationship_count(self, entity_id: str) -> int:
         with self._lock:
             row = self._db.execute(

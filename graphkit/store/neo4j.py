@@ -468,6 +468,10 @@ class Neo4jStore(GraphStore):
         rows = self._rows(cypher.load("read/relationship_count"), "count", id=entity_id)
         return int(rows[0]["n"]) if rows else 0
 
+    def name_table(self) -> list[tuple[str, str]]:
+        rows = self._rows(cypher.load("read/name_table"), "search")
+        return [(str(r["id"]), str(r["search"])) for r in rows]
+
     def search_candidates(self, tokens: list[str], limit: int) -> list[Entity]:
         if not tokens:
             return []

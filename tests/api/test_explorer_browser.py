@@ -178,3 +178,15 @@ def test_an_empty_answer_explains_itself(page: object, live_server: str) -> None
     assert "null" not in pg.inner_text("#results")  # type: ignore[attr-defined]
     OUT.mkdir(exist_ok=True)
     pg.screenshot(path=str(OUT / "explorer-empty-explained.png"))  # type: ignore[attr-defined]
+
+
+def test_a_misspelt_name_and_enter_answers_for_the_best_match(page: object) -> None:
+    """Typing 'Hikvison' and pressing Enter, without picking a suggestion, asks about
+    Hikvision."""
+    pg = page
+    pg.select_option("#mode", "exposure")  # type: ignore[attr-defined]
+    pg.fill("#entity", "Hikvison")  # type: ignore[attr-defined]
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.press("#entity", "Enter")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#results h2:has-text('What Hikvision can reach')")  # type: ignore[attr-defined]
+    assert pg.inner_text("#entity-chosen") == "selected: hikvision"  # type: ignore[attr-defined]
