@@ -183,12 +183,18 @@ def _engine(
         yield QueryEngine(st, settings)
 
 
+#: Request fields filled from a repeatable option, by the option's name.
+_LIST_OPTIONS = {"kinds": "kind", "types": "type", "target_kinds": "target-kind"}
+
+
 def _fail(exc: BaseException) -> None:
     if isinstance(exc, ValidationError):
         err.print("[bold red]Invalid request:[/]")
         for e in exc.errors():
-            loc = ".".join(str(p) for p in e["loc"])
-            err.print(f"  --{loc.replace('_', '-')}: {e['msg']}")
+            # A list option's item reads as the option (kinds.0 → --kind), not its index.
+            loc = ".".join(str(p) for p in e["loc"] if not isinstance(p, int))
+            option = _LIST_OPTIONS.get(loc, loc.replace("_", "-"))
+            err.print(f"  --{option}: {e['msg']}")
         raise typer.Exit(2)
     assert isinstance(exc, GraphkitError)
     code = next((c for cls, c in EXIT_CODES.items() if isinstance(exc, cls)), 1)
@@ -351,9 +357,13 @@ def load(
                 codecs.lookup(encoding)
             except LookupError as exc:
                 raise InvalidQuery(f"unknown encoding {encoding!r}", "encoding") from exc
+        target = store
+        settings = _settings(backend, store)
+        if dry_run and settings.backend == "embedded" and not settings.store.exists():
+            target = Path(":memory:")  # no store to check against, and none to create
         with (
             textfile.declared(encoding),
-            _engine(backend, store) as eng,
+            _engine(backend, target) as eng,
             Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
@@ -704,9 +714,12 @@ def show(
         with _engine(backend, store) as eng:
             detail = eng.entity(entity)
             hood = eng.neighbourhood(NeighbourhoodRequest(entity=entity, as_of=as_of))
-        if as_json:
-            sys.stdout.write(detail.model_dump_json(indent=2) + "\n")
-            _emit_json(hood)
+        if as_json:  # one JSON document: the entity, and its neighbourhood on the day
+            both = {
+                "entity": detail.model_dump(mode="json"),
+                "neighbourhood": hood.model_dump(mode="json"),
+            }
+            sys.stdout.write(json.dumps(both, indent=2, ensure_ascii=False) + "\n")
             return
         e = detail.entity
         out.print(

@@ -241,3 +241,28 @@ def test_cypher_on_the_embedded_store_says_what_it_needs(tmp_path: Path) -> None
     assert "needs the Neo4j backend" in done.stderr
     bad = _cli("cypher", "RETURN 1", "--param", "no-equals", store=tmp_path / "c.db")
     assert bad.returncode == 2 and "expected name=value" in bad.stderr
+
+
+def test_validate_writes_nothing_show_json_is_one_document_and_options_are_named(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "graphkit.cli", "validate", str(SEED)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "GRAPHKIT_STORE": "graphkit.db"},
+    )
+    assert done.returncode == 0 and "nothing written" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no store file appeared
+
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    shown = _cli("show", "logink", "--json", store=store)
+    body = json.loads(shown.stdout)  # one document
+    assert body["entity"]["entity"]["id"] == "logink" and body["neighbourhood"]["relationships"]
+
+    bad = _cli("reach", "logink", "--kind", "Nope", store=store)
+    assert bad.returncode == 2 and "--kind:" in bad.stderr and "kinds.0" not in bad.stderr
