@@ -619,17 +619,21 @@ def search(
             _emit_json(result)
             return
         table = Table(title=escape(f"{result.total} match(es) for {text!r}"))
-        for col in ("id", "name", "kind", "country", "matched", "score"):
+        # Ids are what the next command needs: never cut or wrapped; the rest may wrap.
+        widest = max((len(h.entity.id) for h in result.items), default=2)
+        table.add_column("id", no_wrap=True, min_width=min(widest, 64))
+        for col in ("name", "kind", "score"):
             table.add_column(col)
         for hit in result.items:
             e = hit.entity
+            name = escape(e.name)
+            if hit.matched != e.name:
+                name += f" [dim](matched {escape(hit.matched)})[/]"
             table.add_row(
                 escape(e.id),
-                escape(e.name),
-                e.kind.value,
-                e.country or "",
-                escape(hit.matched),
-                f"{hit.score:.1f}",
+                name,
+                e.kind.value + (f", {e.country}" if e.country else ""),
+                f"{hit.score:.2f}",
             )
         out.print(table)
 

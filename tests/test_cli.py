@@ -266,3 +266,13 @@ def test_validate_writes_nothing_show_json_is_one_document_and_options_are_named
 
     bad = _cli("reach", "logink", "--kind", "Nope", store=store)
     assert bad.returncode == 2 and "--kind:" in bad.stderr and "kinds.0" not in bad.stderr
+
+
+def test_search_in_80_columns_shows_whole_ids(tmp_path: Path) -> None:
+    """The id is what the next command needs: an 80-column table must not cut it."""
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    found = _cli("search", "rotterdam", store=store, env={**os.environ, "COLUMNS": "80"})
+    assert found.returncode == 0
+    assert "rotterdam-terminals-cn-hk-shareholders" in found.stdout
+    assert max(len(line) for line in found.stdout.splitlines()) <= 80
