@@ -71,6 +71,8 @@ from graphkit.validate import RawRecord, validate_records
 
 #: Seconds a name index lives for a store that cannot tell when its data changed (Neo4j).
 NAMES_TTL = 60.0
+#: Characters of a mistyped id searched for suggestions (a search text's own limit).
+SUGGEST_TEXT = 200
 #: Most typo-tolerant hits one search adds.
 FUZZY_HITS = 50
 
@@ -135,6 +137,7 @@ class QueryEngine:
         words = [w for w in normalise(text).split() if len(w) >= 3]
         out: list[str] = []
         for query in [text, *words]:
+            query = query.strip()[:SUGGEST_TEXT]  # an id may be longer than a search text
             if not normalise(query):
                 continue
             for hit in self.search(SearchRequest(text=query, limit=limit)).items:

@@ -31,6 +31,7 @@ async function getJSON(path, params) {
 
 // ------------------------------------------------------------------ search suggestions
 function chooseEntity(id, name) {
+  clearTimeout(state.timer); // a suggestion still pending must not undo the choice
   state.entityId = id;
   state.entityName = name;
   $("entity").value = name;
@@ -45,6 +46,7 @@ function closeSuggestions() {
 
 async function suggest() {
   const text = $("entity").value.trim();
+  if (state.entityId && text === state.entityName) return closeSuggestions();
   state.entityId = null;
   $("entity-chosen").textContent = "";
   if (text.length < 2) return closeSuggestions();

@@ -237,3 +237,12 @@ def test_schema_is_published_with_its_fingerprint(tmp_path: Path) -> None:
         body = client.get("/schema").json()
     assert body["fingerprint"] == fingerprint()
     assert {r["type"] for r in body["relationships"]} >= {"OWNS", "AGREEMENT_WITH"}
+
+
+def test_a_very_long_unknown_id_is_a_404_not_a_500(tmp_path: Path) -> None:
+    """Suggestions for a mistyped id search its first 200 characters (found by schemathesis:
+    a long source id made the suggestion search itself invalid)."""
+    with TestClient(create_app(Settings(), engine=_engine(tmp_path))) as client:
+        answer = client.get("/analytics/brokers", params={"source": "é̺" * 300})
+        assert answer.status_code == 404, answer.text
+        assert client.get("/reach", params={"target": "x" * 1000}).status_code == 404

@@ -21,6 +21,7 @@ CLIENTS = 50
 SECONDS = 30
 BUDGET = 10.0
 QUEUE = 2.0
+MARGIN = 4.0
 
 
 def _ask(rng: random.Random) -> tuple[str, str, dict[str, object]]:
@@ -69,9 +70,11 @@ def test_fifty_clients_for_thirty_seconds_on_a_100k_store(big_store: Path) -> No
     assert failures == []  # no connection refused, reset or timed out
     assert {status for _, status, _ in log} <= {200, 404, 503, 504}
     # Answered or refused within the request's budget: its wait for a slot, its time budget,
-    # the analysis process's start allowance, and a second for the network and the
-    # clients' own share of the cores.
-    assert max(t for *_, t in log) < QUEUE + BUDGET + isolated.START_ALLOWANCE + 1.0, slowest
+    # the analysis process's start allowance, and a margin for the network and for fifty
+    # client threads sharing the machine's cores with the server (without admission
+    # control and the analysis process, requests waited 40 s and more).
+    bound = QUEUE + BUDGET + isolated.START_ALLOWANCE + MARGIN
+    assert max(t for *_, t in log) < bound, slowest
     # Refusals are the exception, and every query kind gets answers under load.
     assert sum(status == 200 for _, status, _ in log) > len(log) / 3
     for kind in ("reach", "exposure", "paths", "search"):
