@@ -113,7 +113,7 @@ class QueryEngine:
         keep working — else :class:`EntityNotFound` with close matches as suggestions."""
         found = self.store.entities([entity_id]).get(entity_id)
         if found is None:
-            survivor = self.store.merges().get(entity_id)
+            survivor = self.store.merged_into(entity_id)
             if survivor is not None:
                 found = self.store.entities([survivor]).get(survivor)
         if found is None:
@@ -425,7 +425,7 @@ class QueryEngine:
             if score > why.get(entity_id, (0.0, ""))[0]:
                 why[entity_id] = (score, matched)
 
-        survivor = self.store.merges().get(raw) if raw else None
+        survivor = self.store.merged_into(raw) if raw else None
         if survivor is not None:
             note(survivor, 1.0, f"{raw} (merged into {survivor})")
         for key, owners in self.store.entities_by_identifier(_identifier_queries(raw)).items():

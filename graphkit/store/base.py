@@ -7,6 +7,7 @@ so scoring and wording are written once.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 from graphkit.errors import InvalidQuery
 from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.query import IngestSummary, StoreStats
-from graphkit.schema import EntityKind
+from graphkit.schema import EntityKind, fingerprint
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.rows import (
     EntityRow,
@@ -30,6 +31,8 @@ from graphkit.traversal import Arc, strength_key
 
 #: One ranked answer row: node id, path strength, relationship ids from the anchor outward.
 Ranked = tuple[str, float, tuple[str, ...]]
+
+log = logging.getLogger("graphkit.store")
 
 
 class BestPaths(Protocol):
@@ -197,6 +200,11 @@ class GraphStore(ABC):
     def merges(self) -> dict[str, str]:
         """Every recorded merge: merged entity id → canonical id."""
 
+    def merged_into(self, entity_id: str) -> str | None:
+        """The entity ``entity_id`` was merged into, if it was (stores override this with a
+        single lookup; :meth:`merges` reads every decision)."""
+        return self.merges().get(entity_id)
+
     @abstractmethod
     def record_merge(self, merged: str, canonical: str, reason: str) -> None:
         """Remember that ``merged`` is ``canonical``, so re-ingest keeps the decision."""
@@ -232,6 +240,21 @@ class GraphStore(ABC):
             "paths and the research commands",
             parameter="query",
         )
+
+    def _follow_schema(self, stored: str | None, name: str) -> None:
+        """On opening: re-derive what was stored under another schema table (``stored`` is
+        the fingerprint the store recorded), and say so in the log."""
+        if stored == fingerprint():
+            return
+        count = self.reindex()
+        if count:
+            log.warning(
+                "%s was written under schema %s; re-derived %d relationships for schema %s",
+                name,
+                stored or "(unrecorded)",
+                count,
+                fingerprint(),
+            )
 
     @abstractmethod
     def reindex(self) -> int:

@@ -8,7 +8,6 @@ each write, so a new user gets answers with no database server installed.
 from __future__ import annotations
 
 import inspect
-import logging
 import sqlite3
 import threading
 import time
@@ -56,7 +55,6 @@ from graphkit.traversal import Arc, k_best_paths
 
 #: Storage layout of the file (tables and columns); a store of another layout is refused.
 SCHEMA_VERSION = "1"
-log = logging.getLogger("graphkit.store")
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -195,10 +193,8 @@ class EmbeddedStore(GraphStore):
         """Re-derive stored values when the schema table changed since they were written
         (a new relationship type anywhere in the enum, a changed strength)."""
         stored = self._meta("schema_fingerprint")
-        if stored == fingerprint():
-            return
         try:
-            count = self.reindex()
+            self._follow_schema(stored, f"embedded store {self.path}")
         except sqlite3.Error as exc:
             self._db.close()
             raise BackendUnavailable(
@@ -206,15 +202,6 @@ class EmbeddedStore(GraphStore):
                 f"(fingerprint {stored}, this graphkit {fingerprint()}) and cannot be "
                 f"re-derived here ({exc}); run `graphkit reindex` where the file is writable"
             ) from exc
-        if count:
-            log.warning(
-                "embedded store %s was written under schema %s; re-derived %d relationships "
-                "for schema %s",
-                self.path,
-                stored or "(unrecorded)",
-                count,
-                fingerprint(),
-            )
 
     def reindex(self) -> int:
         # Strength and confidence columns come from the schema table; the saved index numbers
@@ -659,6 +646,13 @@ class EmbeddedStore(GraphStore):
     def merges(self) -> dict[str, str]:
         with self._lock:
             return dict(self._db.execute("SELECT merged_id, canonical_id FROM merges"))
+
+    def merged_into(self, entity_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT canonical_id FROM merges WHERE merged_id = ?", (entity_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     def record_merge(self, merged: str, canonical: str, reason: str) -> None:
         with self._transaction() as db:

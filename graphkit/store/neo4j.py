@@ -11,7 +11,6 @@ backends answer with the same paths by construction. Works with ``bolt://``, ``n
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,7 +52,6 @@ from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
 
 T = TypeVar("T")
-log = logging.getLogger("graphkit.store")
 M = TypeVar("M", bound=BaseModel)
 
 #: Rows per UNWIND statement: large enough to amortise round trips, small enough for memory.
@@ -256,19 +254,7 @@ class Neo4jStore(GraphStore):
 
     def _check_fingerprint(self) -> None:
         """Re-derive edge values when the schema table changed since they were written."""
-        stored = self._meta("schema_fingerprint")
-        if stored == fingerprint():
-            return
-        count = self.reindex()
-        if count:
-            log.warning(
-                "Neo4j database %s was written under schema %s; re-derived %d relationships "
-                "for schema %s",
-                self.database,
-                stored or "(unrecorded)",
-                count,
-                fingerprint(),
-            )
+        self._follow_schema(self._meta("schema_fingerprint"), f"Neo4j database {self.database}")
 
     def reindex(self) -> int:
         # Edges carry strength and confidence from the schema table; the claims hold the
