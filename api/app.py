@@ -21,6 +21,7 @@ from api.deps import RateLimiter, get_engine_or_open
 from api.metrics import Metrics
 from api.routes import (
     analysis,
+    assets,
     docs,
     entities,
     exports,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, engine: QueryEngine | None = No
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     errors.install(app)
-    for module in (queries, analysis, entities, sources, exports, ingest, schema, health, docs, ui):
+    routers = (queries, analysis, entities, assets, sources, exports, ingest, schema, health)
+    for module in (*routers, docs, ui):
         app.include_router(module.router)
     return app

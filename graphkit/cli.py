@@ -24,6 +24,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Table
 
 from graphkit.batching import BATCH_RECORDS
+from graphkit.cite import page as citation_page
 from graphkit.engine import QueryEngine
 from graphkit.errors import (
     BackendUnavailable,
@@ -35,8 +36,10 @@ from graphkit.errors import (
     NoPath,
     SourceNotFound,
 )
-from graphkit.export import MEDIA, ExportFormat, export, export_filename, spreadsheet_safe
+from graphkit.export import MEDIA, ExportFormat, export_filename, render, spreadsheet_safe
+from graphkit.named import NamedQuery, QueryName
 from graphkit.query import (
+    AssetRequest,
     BrokersRequest,
     CentralityRequest,
     ControlRequest,
@@ -46,6 +49,7 @@ from graphkit.query import (
     EmptyAnswer,
     ExposureRequest,
     ExposureResult,
+    Hop,
     NeighbourhoodRequest,
     OwnersRequest,
     PathsRequest,
@@ -85,15 +89,6 @@ class Backend(StrEnum):
 
     embedded = "embedded"
     neo4j = "neo4j"
-
-
-class VizQuery(StrEnum):
-    """Queries that can be drawn."""
-
-    reach = "reach"
-    exposure = "exposure"
-    paths = "paths"
-    neighbourhood = "neighbourhood"
 
 
 BackendOpt = Annotated[
@@ -242,17 +237,22 @@ def _flags(path: ResultPath) -> str:
 def _print_path(path: ResultPath) -> None:
     for i, hop in enumerate(path.hops, 1):
         out.print(f"     {i}. {hop.explanation}", highlight=False, markup=False)
-        for ev in hop.evidence:
-            mark = "✗" if ev.stance == "disputes" else "•"
-            where = f" {ev.url}" if ev.url else ""
-            excerpt = ev.excerpt if len(ev.excerpt) <= 160 else ev.excerpt[:157] + "…"
-            out.print(
-                f"        {mark} [{ev.stance}] {ev.title} ({ev.date or 'undated'}){where}",
-                highlight=False,
-                style="dim",
-                markup=False,
-            )
-            out.print(f"          “{excerpt}”", highlight=False, style="dim italic", markup=False)
+        _print_evidence(hop, "        ")
+
+
+def _print_evidence(hop: Hop, indent: str) -> None:
+    """Each source of a hop: stance, document, date, address and the excerpt."""
+    for ev in hop.evidence:
+        mark = "✗" if ev.stance == "disputes" else "•"
+        where = f" {ev.url}" if ev.url else ""
+        excerpt = ev.excerpt if len(ev.excerpt) <= 160 else ev.excerpt[:157] + "…"
+        out.print(
+            f"{indent}{mark} [{ev.stance}] {ev.title} ({ev.date or 'undated'}){where}",
+            highlight=False,
+            style="dim",
+            markup=False,
+        )
+        out.print(f"{indent}  “{excerpt}”", highlight=False, style="dim italic", markup=False)
 
 
 def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
@@ -744,101 +744,312 @@ def show(
     _run(go)
 
 
-def _write_result(
-    query: VizQuery,
+@app.command()
+def asset(
+    entity: str,
+    depth: Annotated[int, typer.Option("--depth", help="Hops around the asset (1–3).")] = 2,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most relationships.")] = 300,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything around one asset (port, terminal, platform, data), grouped by role:
+    owners and stakes, operators, agreements, data flows, suppliers, laws, counter-measures."""
+
+    def go() -> None:
+        req = AssetRequest(
+            entity=entity,
+            depth=depth,
+            limit=limit,
+            **_filters(as_of, known_by, types, min_confidence, include_undated),
+        )
+        with _engine(backend, store) as eng:
+            result = eng.asset(req)
+        if as_json:
+            _emit_json(result)
+            return
+        a = result.asset
+        out.print(
+            f"\n[bold]Around {escape(a.name)}[/] ({escape(a.id)}) — {a.kind.value}"
+            + (f", {a.country}" if a.country else "")
+            + f" — as of {result.as_of}"
+            + (f", known by {result.known_by}" if result.known_by else "")
+            + f" — {result.depth} hop(s)",
+            highlight=False,
+        )
+        if not result.groups:
+            out.print("  Nothing is recorded around it under these filters.", highlight=False)
+        for group in result.groups:
+            out.print(f"\n[bold]{escape(group.title)}[/] ({len(group.facts)})", highlight=False)
+            for fact in group.facts:
+                where = "" if fact.distance == 1 else f" [dim](via {escape(fact.via.name)})[/]"
+                state = "" if fact.hop.active else " [dim](not in force on the as-of date)[/]"
+                out.print(f"  - {escape(fact.hop.explanation)}{where}{state}", highlight=False)
+                _print_evidence(fact.hop, "      ")
+        if result.truncated:
+            err.print(f"more relationships than --limit {limit}; raise it or lower --depth")
+        if result.not_yet_known:
+            out.print(
+                f"  {result.not_yet_known} relationship(s) left out: no source had reported "
+                "them by the known-by day.",
+                style="dim",
+                highlight=False,
+            )
+
+    _run(go)
+
+
+QueryArg = Annotated[
+    QueryName, typer.Argument(help="reach, exposure, paths, neighbourhood or asset.")
+]
+OtherArg = Annotated[str | None, typer.Argument(help="Target entity for 'paths'.")]
+DepthHoodOpt = Annotated[
+    int | None,
+    typer.Option("--depth", help="Neighbourhood and asset: hops around the centre."),
+]
+KOpt = Annotated[int, typer.Option("--k", help="Paths: how many.")]
+
+
+def _named(
+    query: QueryName,
     entity: str,
     other: str | None,
+    *,
+    as_of: str | None,
+    known_by: str | None,
+    include_undated: bool,
+    types: list[str] | None,
+    min_confidence: str | None,
+    kinds: list[str] | None,
+    max_depth: int,
+    min_strength: float,
+    k: int,
+    depth: int | None,
+    limit: int,
+) -> NamedQuery:
+    """A named query from the options ``viz``, ``export`` and ``cite`` share."""
+    if query is QueryName.paths and other is None:
+        raise typer.BadParameter("paths needs a target: … paths SOURCE TARGET")
+    return NamedQuery(
+        query=query,
+        entity=entity,
+        target=other,
+        kinds=kinds or None,
+        max_depth=max_depth,
+        min_strength=min_strength,
+        k=k,
+        depth=depth,
+        limit=limit,
+        **_filters(as_of, known_by, types, min_confidence, include_undated),
+    )
+
+
+def _public_url(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.host}:{settings.port}"
+
+
+def _write_result(
+    named: NamedQuery,
     output: Path,
     fmt: ExportFormat,
-    as_of: str | None,
-    max_depth: int,
-    depth: int,
-    limit: int,
     backend: Backend | None,
     store: Path | None,
 ) -> None:
-    """Run one query and write its result in a format (shared by ``viz`` and ``export``)."""
-    with _engine(backend, store) as eng:
-        result: Any
-        if query is VizQuery.reach:
-            result = eng.reach(
-                ReachRequest(target=entity, as_of=as_of, max_depth=max_depth, limit=limit)
-            )
-        elif query is VizQuery.exposure:
-            result = eng.exposure(
-                ExposureRequest(source=entity, as_of=as_of, max_depth=max_depth, limit=limit)
-            )
-        elif query is VizQuery.paths:
-            if other is None:
-                raise typer.BadParameter("paths needs a target: … paths SOURCE TARGET")
-            result = eng.paths(
-                PathsRequest(source=entity, target=other, as_of=as_of, max_depth=max_depth)
-            )
+    """Run one query and write its result in a format (shared by ``viz`` and ``export``);
+    the offline page carries the answer's citation beside the network."""
+    settings = _settings(backend, store)
+    with open_store(settings) as st:
+        eng = QueryEngine(st, settings)
+        if fmt is ExportFormat.HTML:
+            citation, result = eng.cite(named, base_url=_public_url(settings))
+            body = render(result, fmt, aside=citation.html)
         else:
-            result = eng.neighbourhood(
-                NeighbourhoodRequest(entity=entity, as_of=as_of, depth=depth, limit=limit)
-            )
+            body = render(eng.run(named), fmt)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(export(result, fmt), encoding="utf-8")
+    output.write_bytes(body)
     err.print(f"wrote {output}")
-
-
-OtherArg = Annotated[str | None, typer.Argument(help="Target entity for 'paths'.")]
-DepthHoodOpt = Annotated[int, typer.Option("--depth", help="Neighbourhood depth.")]
 
 
 @app.command()
 def viz(
-    query: VizQuery,
+    query: QueryArg,
     entity: str,
     other: OtherArg = None,
-    output: Annotated[Path, typer.Option("-o", "--output")] = Path("graphkit.html"),
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="File to write: .html (offline page), .svg or .png."),
+    ] = Path("graphkit.html"),
     as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
-    depth: DepthHoodOpt = 1,
+    min_strength: MinStrengthOpt = 0.0,
+    k: KOpt = 5,
+    depth: DepthHoodOpt = None,
     limit: LimitOpt = 50,
     backend: BackendOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Write an offline HTML network of a query result (opens with no internet)."""
-    _run(
-        lambda: _write_result(
+    """Draw a query result: an offline HTML network with its cited text beside it (opens
+    with no internet), or a still picture when the output ends in .svg or .png."""
+
+    def go() -> None:
+        named = _named(
             query,
             entity,
             other,
-            output,
-            ExportFormat.HTML,
-            as_of,
-            max_depth,
-            depth,
-            limit,
-            backend,
-            store,
+            as_of=as_of,
+            known_by=known_by,
+            include_undated=include_undated,
+            types=types,
+            min_confidence=min_confidence,
+            kinds=kinds,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            k=k,
+            depth=depth,
+            limit=limit,
         )
-    )
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = ExportFormat(suffix) if suffix in ("svg", "png") else ExportFormat.HTML
+        _write_result(named, output, fmt, backend, store)
+
+    _run(go)
 
 
 @app.command("export")
 def export_cmd(
-    query: VizQuery,
+    query: QueryArg,
     entity: str,
     other: OtherArg = None,
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.GEXF,
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
-    depth: DepthHoodOpt = 1,
+    min_strength: MinStrengthOpt = 0.0,
+    k: KOpt = 5,
+    depth: DepthHoodOpt = None,
     limit: LimitOpt = 50,
     backend: BackendOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON or HTML."""
-    target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
-    _run(
-        lambda: _write_result(
-            query, entity, other, target, fmt, as_of, max_depth, depth, limit, backend, store
+    """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON, HTML, PNG or SVG."""
+
+    def go() -> None:
+        named = _named(
+            query,
+            entity,
+            other,
+            as_of=as_of,
+            known_by=known_by,
+            include_undated=include_undated,
+            types=types,
+            min_confidence=min_confidence,
+            kinds=kinds,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            k=k,
+            depth=depth,
+            limit=limit,
         )
-    )
+        target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
+        _write_result(named, target, fmt, backend, store)
+
+    _run(go)
+
+
+class CiteFormat(StrEnum):
+    """How a citation is written."""
+
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+def cite(
+    query: QueryArg,
+    entity: str,
+    other: OtherArg = None,
+    fmt: Annotated[
+        CiteFormat,
+        typer.Option("--format", help="md (Markdown), html (a page) or json."),
+    ] = CiteFormat.md,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Where readers reach the service, for the permalink "
+            "(default: GRAPHKIT_PUBLIC_URL or http://HOST:PORT).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    known_by: KnownByOpt = None,
+    include_undated: UndatedOpt = False,
+    types: TypesOpt = None,
+    min_confidence: ConfOpt = None,
+    kinds: KindsOpt = None,
+    max_depth: DepthOpt = 6,
+    min_strength: MinStrengthOpt = 0.0,
+    k: KOpt = 5,
+    depth: DepthHoodOpt = None,
+    limit: LimitOpt = 10,
+    backend: BackendOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """An answer you can cite: text with numbered footnotes (document, date, address,
+    excerpt, stance), the query, its days, the data version and a permalink pinning them."""
+
+    def go() -> None:
+        named = _named(
+            query,
+            entity,
+            other,
+            as_of=as_of,
+            known_by=known_by,
+            include_undated=include_undated,
+            types=types,
+            min_confidence=min_confidence,
+            kinds=kinds,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            k=k,
+            depth=depth,
+            limit=limit,
+        )
+        settings = _settings(backend, store)
+        with open_store(settings) as st:
+            citation, _ = QueryEngine(st, settings).cite(
+                named, base_url=base_url or _public_url(settings)
+            )
+        if fmt is CiteFormat.md:
+            text = citation.markdown
+        elif fmt is CiteFormat.html:
+            text = citation_page(citation)
+        else:
+            text = citation.model_dump_json(indent=2) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+            err.print(f"wrote {output}")
+
+    _run(go)
 
 
 @app.command("export-ftm")

@@ -16,12 +16,18 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from graphkit import analysis, coverage, resolve
+from graphkit.asset import asset_view
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
+from graphkit.cite import Citation, cite
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
 from graphkit.fuzzy import NameIndex
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
+from graphkit.named import NamedQuery, Result, permalink
+from graphkit.named import run as run_named
 from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.query import (
+    AssetRequest,
+    AssetResult,
     BrokersRequest,
     BrokersResult,
     CentralityRequest,
@@ -409,6 +415,11 @@ class QueryEngine:
             truncated=truncated,
         )
 
+    def asset(self, req: AssetRequest, today: date | None = None) -> AssetResult:
+        """Everything around one asset within ``req.depth`` hops, grouped by role (see
+        :func:`graphkit.asset.asset_view`)."""
+        return asset_view(self.store, self.require_entity(req.entity), req, today)
+
     def search(self, req: SearchRequest) -> SearchResult:
         """Entities matching ``req.text``, best first: by id (a merged-away id finds the
         entity it was merged into), by identifier (``lei:…`` or a bare LEI), by name or alias
@@ -781,6 +792,37 @@ class QueryEngine:
     def stats(self) -> StoreStats:
         """What the store holds."""
         return self.store.stats()
+
+    def data_version(self) -> str | None:
+        """A token that changes whenever the stored data changes (``None``: not tracked)."""
+        return self.store.data_version()
+
+    def run(self, query: NamedQuery, today: date | None = None) -> Result:
+        """Run a query named by kind and anchors (what exports, pictures and citations run)."""
+        return run_named(self, query, today)
+
+    def cite(
+        self,
+        query: NamedQuery,
+        *,
+        base_url: str,
+        pinned_version: str | None = None,
+        today: date | None = None,
+    ) -> tuple[Citation, Result]:
+        """A query's answer as citable text, with its days pinned (see
+        :meth:`NamedQuery.pinned`) and a permalink; ``pinned_version`` is the data version a
+        permalink named, so a changed store is said out loud."""
+        pinned = query.pinned(today or date.today())
+        version = self.data_version()
+        result = self.run(pinned, today)
+        citation = cite(
+            result,
+            pinned,
+            permalink=permalink(base_url, pinned, version),
+            data_version=version,
+            data_changed=pinned_version is not None and pinned_version != version,
+        )
+        return citation, result
 
     def cypher(self, req: CypherRequest) -> CypherResult:
         """A researcher's read-only Cypher (Neo4j backend): plan checked, read transaction,

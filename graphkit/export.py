@@ -14,6 +14,7 @@ from enum import StrEnum
 import networkx as nx
 
 from graphkit.query import (
+    AssetResult,
     EntityRef,
     ExposureResult,
     Hop,
@@ -22,7 +23,7 @@ from graphkit.query import (
     ReachResult,
 )
 
-Result = ReachResult | ExposureResult | PathsResult | NeighbourhoodResult
+Result = ReachResult | ExposureResult | PathsResult | NeighbourhoodResult | AssetResult
 
 
 class ExportFormat(StrEnum):
@@ -34,6 +35,8 @@ class ExportFormat(StrEnum):
     GEXF = "gexf"
     GRAPHML = "graphml"
     HTML = "html"
+    PNG = "png"
+    SVG = "svg"
 
 
 #: Media type and file extension of each format.
@@ -44,6 +47,8 @@ MEDIA: dict[ExportFormat, tuple[str, str]] = {
     ExportFormat.GEXF: ("application/gexf+xml", "gexf"),
     ExportFormat.GRAPHML: ("application/graphml+xml", "graphml"),
     ExportFormat.HTML: ("text/html; charset=utf-8", "html"),
+    ExportFormat.PNG: ("image/png", "png"),
+    ExportFormat.SVG: ("image/svg+xml", "svg"),
 }
 
 
@@ -89,6 +94,10 @@ def elements(result: Result) -> Elements:
             f"as of {result.as_of}"
         )
         highlight = {result.source.id, result.target.id}
+    elif isinstance(result, AssetResult):
+        add(result.entities, (f.hop for g in result.groups for f in g.facts))
+        caption = f"Around {result.asset.name} — as of {result.as_of}"
+        highlight = {result.asset.id}
     else:
         add(result.entities, result.relationships)
         caption = f"Neighbourhood of {result.center.name} — as of {result.as_of}"
@@ -183,8 +192,24 @@ def _csv(rows: list[dict[str, object]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
+def render(result: Result, fmt: ExportFormat, *, aside: str | None = None) -> bytes:
+    """A result in any format, as the bytes of a file (pictures are binary).
+
+    ``aside``: an HTML fragment the offline page shows beside the network (the citation).
+    """
+    if fmt in (ExportFormat.PNG, ExportFormat.SVG):
+        from graphkit.picture import render as picture
+
+        return picture(result, "png" if fmt is ExportFormat.PNG else "svg")
+    if fmt is ExportFormat.HTML:
+        from graphkit.viz import network_html
+
+        return network_html(result, aside=aside).encode("utf-8")
+    return export(result, fmt).encode("utf-8")
+
+
 def export(result: Result, fmt: ExportFormat) -> str:
-    """A result in the given format, as text.
+    """A result in a text format (pictures: :func:`render`).
 
     Example:
         >>> from graphkit.query import EntityRef, ReachResult
@@ -249,6 +274,8 @@ def export(result: Result, fmt: ExportFormat) -> str:
             "evidence",
         ]
         return _csv(rows, columns)
+    if fmt in (ExportFormat.PNG, ExportFormat.SVG):
+        raise ValueError(f"{fmt.value} is a picture: use render()")
     graph = to_networkx(result)
     buf = io.BytesIO()
     if fmt is ExportFormat.GEXF:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graphkit.dates import Day
-from graphkit.schema import Confidence, EntityKind, RelType
+from graphkit.schema import Confidence, EntityKind, RelType, Role
 
 #: Hard ceiling on traversal depth; settings may lower it, never raise it.
 MAX_DEPTH_LIMIT = 10
@@ -120,6 +120,27 @@ class NeighbourhoodRequest(Filters):
     limit: int = Field(default=200, ge=1, le=MAX_PAGE, description="Most relationships.")
 
 
+class AssetOptions(Filters):
+    """How far an asset view reaches and how much it shows (``/assets/{id}``'s query string)."""
+
+    depth: int = Field(default=2, ge=1, le=3, description="Hops around the asset.")
+    limit: int = Field(default=300, ge=1, le=MAX_PAGE, description="Most relationships.")
+
+
+class AssetRequest(AssetOptions):
+    """Everything around one asset — owners and stakes, operators, platforms and agreements,
+    data flows, suppliers, laws, counter-measures — within ``depth`` hops, grouped by role.
+
+    The first hop takes every relationship of the asset; further hops follow only what acts
+    on the entities found (influence flowing into them, counter-measures aimed at them), so
+    the view climbs to owners and controllers instead of spreading to their other holdings.
+    """
+
+    entity: str = Field(
+        min_length=1, examples=["port-of-rotterdam"], description="Id of the asset (any entity)."
+    )
+
+
 class SearchRequest(_Model):
     """Find entities by name or alias, ignoring case, accents and script."""
 
@@ -182,7 +203,10 @@ class Hop(_Model):
     disputed: bool = False
     active: bool = Field(default=True, description="Valid on the query's as_of day.")
     evidence: tuple[EvidenceView, ...]
-    explanation: str
+    explanation: str = Field(description="The claim in one sentence, with who reported it.")
+    claim: str = Field(
+        default="", description="The claim alone (citations give the sources as footnotes)."
+    )
 
 
 class Path(_Model):
@@ -296,6 +320,37 @@ class NeighbourhoodResult(_Model):
     entities: tuple[EntityRef, ...]
     relationships: tuple[Hop, ...]
     truncated: bool = Field(default=False, description="More relationships than `limit`.")
+
+
+class AssetFact(_Model):
+    """One relationship in an asset's picture, and how far from the asset it sits."""
+
+    distance: int = Field(description="1: touches the asset; 2: acts on an entity at 1; …")
+    via: EntityRef = Field(description="The entity it attaches to (the asset itself at 1).")
+    hop: Hop
+
+
+class AssetGroup(_Model):
+    """The facts of one role (ownership, operation, agreements, …)."""
+
+    role: Role
+    title: str
+    facts: tuple[AssetFact, ...]
+
+
+class AssetResult(_Model):
+    """The asset view: facts around one asset grouped by role, each with its evidence."""
+
+    asset: EntityRef
+    as_of: date
+    known_by: date | None = None
+    depth: int
+    groups: tuple[AssetGroup, ...] = Field(description="Non-empty groups, in the roles' order.")
+    entities: tuple[EntityRef, ...]
+    truncated: bool = Field(default=False, description="More relationships than `limit`.")
+    not_yet_known: int = Field(
+        default=0, description="Relationships left out because no source had them by known_by."
+    )
 
 
 class SearchHit(_Model):

@@ -367,6 +367,61 @@ RELATIONSHIPS: dict[RelType, RelSpec] = {
 
 assert set(RELATIONSHIPS) == set(RelType), "every relationship type needs a row"
 
+
+class Role(StrEnum):
+    """Where a relationship sits in the picture around an asset (the asset view's groups, in
+    the order a reader wants them: who owns it, who runs it, who it deals with…)."""
+
+    OWNERSHIP = "ownership"
+    OPERATION = "operation"
+    AGREEMENTS = "agreements"
+    DATA = "data"
+    SUPPLY = "supply"
+    LAW = "law"
+    COUNTER = "counter"
+    CONTEXT = "context"
+
+
+#: Heading of each role's group.
+ROLE_TITLES: dict[Role, str] = {
+    Role.OWNERSHIP: "Owners, stakes and control",
+    Role.OPERATION: "Operators",
+    Role.AGREEMENTS: "Platforms and agreements",
+    Role.DATA: "Data flows and access",
+    Role.SUPPLY: "Suppliers and deployments",
+    Role.LAW: "Laws and obligations",
+    Role.COUNTER: "Counter-measures",
+    Role.CONTEXT: "Places and other ties",
+}
+
+_T = RelType
+_ROLE_MEMBERS: dict[Role, tuple[RelType, ...]] = {
+    Role.OWNERSHIP: (
+        _T.OWNS,
+        _T.HOLDS_STAKE_IN,
+        _T.CONTROLS,
+        _T.SUBSIDIARY_OF,
+        _T.HAS_PARTY_COMMITTEE,
+        _T.HOLDS_POSITION,
+        _T.MEMBER_OF,
+    ),
+    Role.OPERATION: (_T.OPERATES,),
+    Role.AGREEMENTS: (_T.AGREEMENT_WITH,),
+    Role.DATA: (_T.HAS_ACCESS_TO, _T.HOSTS, _T.ROUTES_DATA_VIA),
+    Role.SUPPLY: (_T.SUPPLIES, _T.DEPLOYED_AT),
+    Role.LAW: (_T.SUBJECT_TO, _T.OBLIGES, _T.EMPOWERS, _T.ISSUED_BY, _T.SUCCEEDS),
+    Role.COUNTER: (_T.BANS, _T.RESTRICTS, _T.ADVISES_AGAINST),
+    Role.CONTEXT: (_T.LOCATED_IN, _T.FAMILY_OF, _T.ASSOCIATED_WITH),
+}
+
+#: The role of every relationship type.
+ROLE_OF: dict[RelType, Role] = {t: role for role, ts in _ROLE_MEMBERS.items() for t in ts}
+
+assert set(ROLE_TITLES) == set(Role), "every role needs a title"
+assert sorted(ROLE_OF) == sorted(RelType) and len(ROLE_OF) == sum(
+    len(ts) for ts in _ROLE_MEMBERS.values()
+), "every relationship type needs exactly one role"
+
 #: Types that carry influence and so take part in reach, exposure and paths.
 TRAVERSABLE: frozenset[RelType] = frozenset(
     t for t, spec in RELATIONSHIPS.items() if spec.flow is not Flow.NONE
@@ -425,8 +480,21 @@ def influence_arcs(rel_type: RelType, source: str, target: str) -> list[tuple[st
 
 def schema_table() -> dict[str, Any]:
     """The schema as plain data, in declaration order: kinds, confidence factors and every
-    relationship type with its kinds, influence flow and strength rule (``graphkit schema
-    --json``, and what :func:`fingerprint` hashes)."""
+    relationship type with its kinds, influence flow, strength rule, role and wording
+    (``graphkit schema --json`` and ``GET /schema``)."""
+    table = _derived_table()
+    for row in table["relationships"]:
+        spec = RELATIONSHIPS[RelType(row["type"])]
+        row["role"] = ROLE_OF[spec.type].value
+        row["phrase"] = spec.phrase
+        row["description"] = spec.description
+    table["roles"] = {r.value: ROLE_TITLES[r] for r in Role}
+    return table
+
+
+def _derived_table() -> dict[str, Any]:
+    """The part of the schema that stored values derive from (what :func:`fingerprint`
+    hashes): wording and roles can change without re-deriving a store."""
     return {
         "kinds": [k.value for k in EntityKind],
         "confidence_factors": {c.value: CONFIDENCE_FACTOR[c] for c in Confidence},
@@ -449,13 +517,14 @@ def schema_table() -> dict[str, Any]:
 
 @cache
 def fingerprint() -> str:
-    """A short hash of :func:`schema_table`. Stores keep it beside every value derived from
-    the table (stored strengths, saved indexes that number kinds and types by position), so
+    """A short hash of the schema's kinds, types, flows and strengths. Stores keep it beside
+    every value derived from the table (stored strengths, saved indexes that number kinds and
+    types by position), so
     a store written under another table is noticed and re-derived instead of answering with
     stale values.
 
     >>> len(fingerprint())
     16
     """
-    text = json.dumps(schema_table(), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(_derived_table(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]

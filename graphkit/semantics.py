@@ -225,6 +225,29 @@ def explain(
         >>> explain(rel, ents, {"s": Source(id="s", title="Note", date="2025-11-30")})
         'LOGINK has an agreement with Port of Rotterdam (2019–…), reported by “Note” (2025-11-30).'
     """
+    text = claim(rel, entities)[:-1]
+    supports = [e for e in rel.evidence if e.stance is Stance.SUPPORTS]
+    disputes = [e for e in rel.evidence if e.stance is Stance.DISPUTES]
+    verb = (
+        _VERB[rel.confidence]
+        if isinstance(rel.confidence, Confidence)
+        else f"reported (confidence {rel.confidence:g})"
+    )
+    text += f", {verb} by " + _cite(sources.get(supports[0].source), supports[0].source)
+    if disputes:
+        text += "; disputed by " + _cite(sources.get(disputes[0].source), disputes[0].source)
+    return text + "."
+
+
+def claim(rel: Relationship, entities: Mapping[str, Entity]) -> str:
+    """The claim alone, without who reported it (citations give that as footnotes).
+
+    >>> rel = Relationship(id="r", type="OWNS", source="a", target="b", share=0.765,
+    ...                    evidence=[{"source": "s", "excerpt": "x"}])
+    >>> claim(rel, {"a": Entity(id="a", kind="Company", name="A"),
+    ...             "b": Entity(id="b", kind="Company", name="B")})
+    'A owns B — 76.5% (dates unknown).'
+    """
     spec = RELATIONSHIPS[rel.type]
     subject = entities[rel.source]
     phrase = plural_phrase(spec.phrase) if subject.plural else spec.phrase
@@ -240,18 +263,7 @@ def explain(
     if extras:
         text += " — " + ", ".join(extras)
     text += f" ({_period(rel)})"
-    supports = [e for e in rel.evidence if e.stance is Stance.SUPPORTS]
-    disputes = [e for e in rel.evidence if e.stance is Stance.DISPUTES]
-    verb = (
-        _VERB[rel.confidence]
-        if isinstance(rel.confidence, Confidence)
-        else f"reported (confidence {rel.confidence:g})"
-    )
-    text += f", {verb} by " + _cite(sources.get(supports[0].source), supports[0].source)
-    if disputes:
-        text += "; disputed by " + _cite(sources.get(disputes[0].source), disputes[0].source)
-    text = text[0].upper() + text[1:]
-    return text + "."
+    return text[0].upper() + text[1:] + "."
 
 
 def evidence_views(rel: Relationship, sources: Mapping[str, Source]) -> tuple[EvidenceView, ...]:
@@ -309,6 +321,7 @@ def hop_view(
         active=rel.valid_on(as_of),
         evidence=evidence_views(rel, sources),
         explanation=explain(rel, entities, sources),
+        claim=claim(rel, entities),
     )
 
 

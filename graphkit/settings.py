@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `graphkit serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None,
+        description="Address readers use to reach this service, for the permalinks in "
+        "citations (default: the address of the request, or http://HOST:PORT on the CLI).",
+    )
     shutdown_seconds: int = Field(
         default=5,
         ge=0,

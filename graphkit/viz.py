@@ -122,12 +122,24 @@ _SETTLE = """<script>
 </script>"""
 
 
-def network_html(result: Result, *, hierarchical: bool | None = None) -> str:
+#: The citation beside the network: a scrolling panel on the right.
+_ASIDE_CSS = """<style>
+.card{margin-right:min(36vw,480px)!important}
+#gk-aside{position:absolute;top:0;right:0;bottom:0;width:min(36vw,480px);overflow:auto;
+  box-sizing:border-box;padding:12px 16px;border-left:1px solid #ccc;background:#fff;z-index:6}
+</style>"""
+
+
+def network_html(
+    result: Result, *, hierarchical: bool | None = None, aside: str | None = None
+) -> str:
     """A self-contained HTML page of a query result that opens with no network.
 
     Args:
-        result: a reach, exposure, paths or neighbourhood result.
+        result: a reach, exposure, paths, neighbourhood or asset result.
         hierarchical: left-to-right layered layout (default: on for paths).
+        aside: an HTML fragment shown beside the network — the answer's citation text
+            (:func:`graphkit.cite.cite`), which escapes everything it takes from the data.
     """
     parts = elements(result)
     entities, hops, highlight, caption = parts.entities, parts.hops, parts.highlight, parts.caption
@@ -180,6 +192,16 @@ def network_html(result: Result, *, hierarchical: bool | None = None) -> str:
     page = page.replace("</head>", _CSS + "</head>", 1)
     page = page.replace("</body>", _SETTLE + "</body>", 1)
     page = page.replace("<body>", "<body>" + _legend((e.kind for e in entities), caption), 1)
+    if aside is not None:
+        from graphkit.cite import CITE_CSS
+
+        page = page.replace("</head>", _ASIDE_CSS + f"<style>{CITE_CSS}</style></head>", 1)
+        page = page.replace(
+            "</body>",
+            f'<aside id="gk-aside" role="complementary" aria-label="Cited answer">{aside}'
+            "</aside></body>",
+            1,
+        )
     page = re.sub(
         r"<title>.*?</title>", f"<title>{html.escape(caption)}</title>", page, count=1, flags=re.S
     )

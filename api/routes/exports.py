@@ -1,30 +1,55 @@
-"""Exports of any query result: JSON, CSV, GEXF, GraphML, offline HTML."""
+"""Exports and citations of any query result: JSON, CSV, GEXF, GraphML, the offline HTML
+page, PNG and SVG pictures; and the citable text with footnotes and a permalink."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
-from pydantic import ValidationError
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import Field
 
-from api.deps import EngineDep, Expensive
+from api.deps import EngineDep, Expensive, SettingsDep
 from api.errors import responses
-from graphkit.errors import InvalidQuery
-from graphkit.export import MEDIA, ExportFormat, Result, export, export_filename
-from graphkit.query import ExposureRequest, NeighbourhoodRequest, PathsRequest, ReachRequest
+from graphkit.cite import Citation
+from graphkit.cite import page as citation_page
+from graphkit.export import MEDIA, ExportFormat, export_filename, render
+from graphkit.named import NamedQuery
+from graphkit.settings import Settings
 
 router = APIRouter(tags=["exports"])
+#: What a citation page may load: its own inline styles, nothing else.
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-class QueryName(StrEnum):
-    """Queries whose results can be exported."""
+class ExportQuery(NamedQuery):
+    """A named query and the format to return its answer in."""
 
-    reach = "reach"
-    exposure = "exposure"
-    paths = "paths"
-    neighbourhood = "neighbourhood"
+    format: ExportFormat = Field(default=ExportFormat.JSON, description="Output format.")
+
+
+class CiteFormat(StrEnum):
+    """How a citation is returned."""
+
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+class CiteQuery(NamedQuery):
+    """A named query to cite; a permalink adds the data version it was made against."""
+
+    format: CiteFormat = Field(default=CiteFormat.html, description="html, md or json.")
+    data_version: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The data version a permalink was made against: a different one now "
+        "is said in the answer (`data_changed`).",
+    )
+
+
+def _base_url(request: Request, settings: Settings) -> str:
+    return settings.public_url or str(request.base_url)
 
 
 @router.get(
@@ -39,60 +64,63 @@ class QueryName(StrEnum):
     },
 )
 def export_result(
+    q: Annotated[ExportQuery, Query()],
     engine: EngineDep,
-    query: Annotated[QueryName, Query(description="Which query to run.")],
-    entity: Annotated[
-        str,
-        Query(
-            min_length=1,
-            description="Target (reach), source (exposure, paths) or centre (neighbourhood).",
-            examples=["rotterdam-port-logistics-data"],
-        ),
-    ],
-    target: Annotated[str | None, Query(description="Target for paths.")] = None,
-    format: Annotated[ExportFormat, Query(description="Output format.")] = ExportFormat.JSON,  # noqa: A002
-    as_of: Annotated[date | None, Query(description="YYYY-MM-DD (default today).")] = None,
-    max_depth: Annotated[int, Query(ge=1, le=10, description="Most hops.")] = 6,
-    limit: Annotated[int, Query(ge=1, le=500, description="Most results.")] = 50,
+    settings: SettingsDep,
+    request: Request,
 ) -> Response:
-    """Run a query and return its result in the chosen format (``html``: the offline page)."""
-    result: Result
-    try:
-        if query is QueryName.reach:
-            result = engine.reach(
-                ReachRequest.model_validate(
-                    {"target": entity, "as_of": as_of, "max_depth": max_depth, "limit": limit}
-                )
-            )
-        elif query is QueryName.exposure:
-            result = engine.exposure(
-                ExposureRequest.model_validate(
-                    {"source": entity, "as_of": as_of, "max_depth": max_depth, "limit": limit}
-                )
-            )
-        elif query is QueryName.paths:
-            if not target:
-                raise InvalidQuery("paths needs a target", parameter="target")
-            result = engine.paths(
-                PathsRequest.model_validate(
-                    {"source": entity, "target": target, "as_of": as_of, "max_depth": max_depth}
-                )
-            )
-        else:
-            result = engine.neighbourhood(
-                NeighbourhoodRequest.model_validate(
-                    {"entity": entity, "as_of": as_of, "limit": limit}
-                )
-            )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidQuery(
-            f"{first['loc'][0]}: {first['msg']}", parameter=str(first["loc"][0])
-        ) from exc
-    media, ext = MEDIA[format]
-    filename = export_filename(query.value, entity, ext)
+    """Run a query and return its result in the chosen format (``html``: the offline page,
+    with the answer's citation beside the network; ``png``/``svg``: a still picture)."""
+    named = NamedQuery.model_validate(q.model_dump(exclude={"format"}))
+    if q.format is ExportFormat.HTML:
+        citation, result = engine.cite(named, base_url=_base_url(request, settings))
+        body = render(result, q.format, aside=citation.html)
+    else:
+        body = render(engine.run(named), q.format)
+    media, ext = MEDIA[q.format]
+    filename = export_filename(q.query.value, q.entity, ext)
     return Response(
-        export(result, format),
+        body,
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/cite",
+    dependencies=Expensive,
+    responses={
+        200: {
+            "description": "The citation: an HTML page, Markdown or JSON.",
+            "content": {
+                "text/html": {},
+                "text/markdown": {},
+                "application/json": {"schema": Citation.model_json_schema()},
+            },
+        },
+        **responses(401, 404, 422, 429, 504),
+    },
+)
+def cite(
+    q: Annotated[CiteQuery, Query()],
+    engine: EngineDep,
+    settings: SettingsDep,
+    request: Request,
+) -> Response:
+    """An answer you can cite: the result as text with numbered footnotes (document,
+    publisher, date, address, excerpt, stance), the query, its as-of and known-by days, the
+    data version and a permalink that pins them all. Days left out are pinned to today."""
+    named = NamedQuery.model_validate(q.model_dump(exclude={"format", "data_version"}))
+    citation, _ = engine.cite(
+        named, base_url=_base_url(request, settings), pinned_version=q.data_version
+    )
+    if q.format is CiteFormat.json:
+        return Response(citation.model_dump_json(indent=2), media_type="application/json")
+    if q.format is CiteFormat.md:
+        return Response(citation.markdown, media_type="text/markdown; charset=utf-8")
+    return Response(
+        citation_page(citation),
+        media_type="text/html; charset=utf-8",
+        # The page has no script and loads nothing: say so, so a browser enforces it.
+        headers={"Content-Security-Policy": PAGE_POLICY},
     )

@@ -219,6 +219,10 @@ class Neo4jStore(GraphStore):
                 s.run(statement).consume()
         self._set_meta("schema_fingerprint", fingerprint())
 
+    def data_version(self) -> str | None:
+        # A bulk-imported graph has no counter yet: it is version 0 until its first write.
+        return self._meta("generation") or "0"
+
     def _meta(self, key: str) -> str | None:
         rows = self._rows(cypher.load("read/meta"), "bookkeeping", key=key)
         return str(rows[0]["value"]) if rows else None
@@ -340,6 +344,8 @@ class Neo4jStore(GraphStore):
 
             rels = classify(tx, "Claim", "relationships", batch.relationships)
             self._write_relationships(tx, rels, batch)
+            if sources or changed or rels:
+                tx.run(cypher.load("write/bump_generation")).consume()
 
         self._write(work, "ingest")
         return IngestSummary(**counts)
@@ -594,12 +600,14 @@ class Neo4jStore(GraphStore):
             tx.run(
                 cypher.load("write/record_merge"), merged=merged, canonical=canonical, reason=reason
             ).consume()
+            tx.run(cypher.load("write/bump_generation")).consume()
 
         self._write(work, "merge")
 
     def delete_entity(self, entity_id: str) -> None:
         def work(tx: Transaction) -> int:
             row = tx.run(cypher.load("write/delete_entity"), id=entity_id).single(strict=True)
+            tx.run(cypher.load("write/bump_generation")).consume()
             return int(row["deleted"])
 
         if not self._write(work, "delete") and self.entity_kinds([entity_id]):

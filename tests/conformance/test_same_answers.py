@@ -8,6 +8,7 @@ import pytest
 
 from graphkit.engine import QueryEngine
 from graphkit.query import (
+    AssetRequest,
     ExposureRequest,
     NeighbourhoodRequest,
     PathsRequest,
@@ -16,7 +17,14 @@ from graphkit.query import (
 )
 from tests.backends import pair
 
-Request = ReachRequest | ExposureRequest | PathsRequest | NeighbourhoodRequest | SearchRequest
+Request = (
+    ReachRequest
+    | ExposureRequest
+    | PathsRequest
+    | NeighbourhoodRequest
+    | SearchRequest
+    | AssetRequest
+)
 R = "rotterdam-port-logistics-data"
 
 CASES: list[tuple[str, Request]] = [
@@ -43,6 +51,17 @@ CASES: list[tuple[str, Request]] = [
     ("seed", PathsRequest(source="cn-government", target=R, as_of="2020-01-01", k=3)),
     ("seed", NeighbourhoodRequest(entity="hikvision", depth=2, as_of="2026-11-22")),
     ("seed", NeighbourhoodRequest(entity="zoom-platform", as_of="2020-04-30", limit=5)),
+    ("seed", AssetRequest(entity="port-of-rotterdam", depth=3, as_of="2026-11-22")),
+    (
+        "seed",
+        AssetRequest(
+            entity="hikvision-camera-data",
+            as_of="2020-01-01",
+            known_by="2021",
+            include_undated=True,
+        ),
+    ),
+    ("seed", AssetRequest(entity="hikvision", depth=3, limit=7, as_of="2026-11-22")),
     ("seed", SearchRequest(text="haven")),
     ("seed", SearchRequest(text="海康威视")),
     ("cycles", ReachRequest(target="t", as_of="2020-01-01", kinds=["Company"])),
@@ -69,6 +88,7 @@ CASES += [
     ("bods", SearchRequest(text="chrinon")),
     ("gleif", ExposureRequest(source="lei:5493001Z012YSB2A0K51", as_of="2024-01-01")),
     ("gleif", NeighbourhoodRequest(entity="lei:010CMKZ3VON21WF2ZD45", as_of="2024-01-01")),
+    ("gleif", AssetRequest(entity="lei:010CMKZ3VON21WF2ZD45", depth=3, as_of="2024-01-01")),
     ("icij", ReachRequest(target="icij:10000001", as_of="2010-01-01")),
     ("icij", ReachRequest(target="icij:10000001", as_of="2014-01-01")),
     ("icij", SearchRequest(text="nunez")),
@@ -97,11 +117,13 @@ def _run(eng: QueryEngine, req: Request) -> object:
         return eng.paths(req)
     if isinstance(req, NeighbourhoodRequest):
         return eng.neighbourhood(req)
+    if isinstance(req, AssetRequest):
+        return eng.asset(req)
     return eng.search(req)
 
 
 def _size(result: object) -> int:
-    for attr in ("items", "paths", "relationships"):
+    for attr in ("items", "paths", "relationships", "groups"):
         if hasattr(result, attr):
             return len(getattr(result, attr))
     raise AssertionError(result)
