@@ -37,7 +37,7 @@ assert {s.shape for s in KIND_STYLES.values()} <= set(_MARKERS), "every shape ne
 
 _KEY = (
     "Arrows point the way influence travels. Width = strength. Dashed = reported or alleged. "
-    "Grey = not in force on the as-of date."
+    "Red = disputed. Grey = not in force on the as-of date."
 )
 #: Most inches either way (a huge answer stays a picture, not a poster).
 _MAX_INCHES = 40.0

@@ -26,7 +26,8 @@ class KindStyle:
     shape: str
 
 
-#: Colour-blind-friendly palette (Okabe–Ito based) and distinct shapes per kind.
+#: Colour-blind-friendly palette (Okabe–Ito and Tol based) and shapes per kind; kinds a
+#: reader tells apart at a glance (a port and its terminals) differ in both.
 KIND_STYLES: dict[EntityKind, KindStyle] = {
     EntityKind.COMPANY: KindStyle("#0072B2", "dot"),
     EntityKind.PERSON: KindStyle("#CC79A7", "diamond"),
@@ -34,7 +35,7 @@ KIND_STYLES: dict[EntityKind, KindStyle] = {
     EntityKind.PARTY_ORGANISATION: KindStyle("#B00020", "star"),
     EntityKind.PUBLIC_BODY: KindStyle("#009E73", "square"),
     EntityKind.PORT: KindStyle("#56B4E9", "hexagon"),
-    EntityKind.TERMINAL: KindStyle("#56B4E9", "triangle"),
+    EntityKind.TERMINAL: KindStyle("#117733", "triangle"),
     EntityKind.PLATFORM: KindStyle("#E69F00", "triangleDown"),
     EntityKind.DATA_ASSET: KindStyle("#E6C700", "square"),
     EntityKind.INFRASTRUCTURE: KindStyle("#999999", "hexagon"),
@@ -42,6 +43,7 @@ KIND_STYLES: dict[EntityKind, KindStyle] = {
     EntityKind.POLICY: KindStyle("#9E86C8", "triangle"),
     EntityKind.LOCATION: KindStyle("#8C6D31", "dot"),
 }
+assert set(KIND_STYLES) == set(EntityKind), "every entity kind needs a style"
 
 _LABEL_MAX = 28
 _EXTERNAL = re.compile(r'<(?:link|script)[^>]+(?:href|src)="https?://[^"]*"[^>]*>(?:</script>)?')
@@ -92,7 +94,8 @@ def _legend(kinds: Iterable[EntityKind], caption: str) -> str:
         '<div id="gk-legend" role="region" aria-label="Legend">'
         f"<h1>{html.escape(caption)}</h1><ul>{items}</ul>"
         "<p>Arrows point the way influence travels. Width = strength. Dashed = reported or "
-        "alleged. Grey = not in force on the as-of date. Hover an edge for its sources.</p>"
+        "alleged. Red = disputed. Grey = not in force on the as-of date. Hover an edge for "
+        "its sources.</p>"
         "</div>"
     )
 

@@ -11,7 +11,6 @@ from pydantic import Field
 
 from api.deps import EngineDep, Expensive, SettingsDep
 from api.errors import responses
-from graphkit.cite import Citation
 from graphkit.cite import page as citation_page
 from graphkit.export import MEDIA, ExportFormat, export_filename, render
 from graphkit.named import NamedQuery
@@ -95,7 +94,7 @@ def export_result(
             "content": {
                 "text/html": {},
                 "text/markdown": {},
-                "application/json": {"schema": Citation.model_json_schema()},
+                "application/json": {},
             },
         },
         **responses(401, 404, 422, 429, 504),

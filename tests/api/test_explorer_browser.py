@@ -51,6 +51,9 @@ def page(live_server: str) -> Iterator[object]:
             ),
         )
         pg.goto(live_server + "/")
+        # Let the start-up requests (styles, schema) finish: a test's next navigation would
+        # abort them, which reads as a failed request.
+        pg.wait_for_load_state("networkidle")
         yield pg
         assert errors == [], errors
         browser.close()
@@ -190,3 +193,129 @@ def test_a_misspelt_name_and_enter_answers_for_the_best_match(page: object) -> N
     pg.press("#entity", "Enter")  # type: ignore[attr-defined]
     pg.wait_for_selector("#results h2:has-text('What Hikvision can reach')")  # type: ignore[attr-defined]
     assert pg.inner_text("#entity-chosen") == "selected: hikvision"  # type: ignore[attr-defined]
+
+
+def test_asset_view_tab_groups_facts_and_draws_them(page: object) -> None:
+    """'Everything around it' on a port: the groups by role, each fact with its sources,
+    the owners of its terminals drawn beside it, and whole names on the nodes."""
+    pg = page
+    pg.select_option("#mode", "asset")  # type: ignore[attr-defined]
+    pg.fill("#entity", "Port of Rotterdam")  # type: ignore[attr-defined]
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.press("#entity", "Enter")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#results h2:has-text('Around Port of Rotterdam')")  # type: ignore[attr-defined]
+    roles = pg.eval_on_selector_all(  # type: ignore[attr-defined]
+        "section.group", "els => els.map(e => e.dataset.role)"
+    )
+    assert roles[0] == "ownership" and "agreements" in roles and "data" in roles
+    owners = pg.inner_text("section.group[data-role=ownership]")  # type: ignore[attr-defined]
+    assert "via Rotterdam container terminals with Chinese or Hong Kong shareholders" in owners
+    assert "Source: Zoom, China en wie de standaarden schrijft" in owners
+    labels = pg.evaluate(  # type: ignore[attr-defined]
+        "() => state.network.body.data.nodes.get().map(n => n.label)"
+    )
+    long = "Rotterdam container terminals with Chinese or Hong Kong shareholders"
+    assert long in labels, "labels are whole names, wrapped, not cut"
+    assert "Click a node" in pg.inner_text("#details")  # type: ignore[attr-defined]
+    OUT.mkdir(exist_ok=True)
+    pg.screenshot(path=str(OUT / "explorer-asset-rotterdam.png"))  # type: ignore[attr-defined]
+
+
+def test_known_by_types_dates_and_legend(page: object, live_server: str) -> None:
+    """Known-by and a type filter reach the answer; dates are ISO text; the legend names
+    every encoding; strength is explained in one sentence."""
+    pg = page
+    assert pg.get_attribute("#as_of", "type") == "text"  # type: ignore[attr-defined]
+    assert pg.get_attribute("#as_of", "placeholder") == "today"  # type: ignore[attr-defined]
+    legend = pg.inner_text("#legend")  # type: ignore[attr-defined]
+    for words in ("thicker = stronger", "reported or alleged", "disputed", "not in force"):
+        assert words in legend
+    colours = pg.evaluate("() => state.styles")  # type: ignore[attr-defined]
+    assert colours["Port"]["color"] != colours["Terminal"]["color"]
+    pg.goto(live_server + "/?entity=rotterdam-port-logistics-data&mode=reach&as_of=2020-01-01")  # type: ignore[attr-defined]
+    _actor(pg, "LOGINK").wait_for()
+    assert "Strength multiplies" in pg.inner_text("#results")  # type: ignore[attr-defined]
+    everyone = pg.locator("article.actor").count()  # type: ignore[attr-defined]
+    pg.select_option("#types", ["OWNS", "HOLDS_STAKE_IN", "HAS_ACCESS_TO"])  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelectorAll('article.actor').length < n", arg=everyone
+    )
+    assert "types=OWNS" in pg.url  # type: ignore[attr-defined]
+    pg.select_option("#types", [])  # type: ignore[attr-defined]
+    pg.fill("#known_by", "2021-01-01")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#results h2:has-text('known by 2021-01-01')")  # type: ignore[attr-defined]
+
+
+def test_cite_and_export_buttons_make_files(page: object) -> None:
+    """After an answer, the cite and export buttons fetch the same query as Markdown, an
+    HTML page and a PNG picture."""
+    pg = page
+    pg.fill("#entity", "Fedasil")  # type: ignore[attr-defined]
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.select_option("#mode", "paths")  # type: ignore[attr-defined]
+    pg.fill("#entity", "Government of the People's Republic of China")  # type: ignore[attr-defined]
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.fill("#target", "Fedasil")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#actions:not([hidden])")  # type: ignore[attr-defined]
+    with pg.expect_download() as got:  # type: ignore[attr-defined]
+        pg.click("#actions button[data-cite=md]")  # type: ignore[attr-defined]
+    text = Path(got.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("# Strongest paths from Government of the People")
+    assert "[^1]:" in text and "Permalink:" in text
+    with pg.expect_download() as got:  # type: ignore[attr-defined]
+        pg.click("#actions button[data-export=png]")  # type: ignore[attr-defined]
+    assert Path(got.value.path()).read_bytes().startswith(b"\x89PNG")
+    with pg.expect_popup() as popup:  # type: ignore[attr-defined]
+        pg.click("#actions button[data-cite=html]")  # type: ignore[attr-defined]
+    cited = popup.value
+    cited.wait_for_selector("ol.gk-footnotes li")
+    OUT.mkdir(exist_ok=True)
+    cited.screenshot(path=str(OUT / "explorer-cite-page.png"), full_page=True)
+
+
+def test_owners_and_diff_views(page: object, live_server: str) -> None:
+    pg = page
+    pg.goto(live_server + "/?entity=rotterdam-terminals-cn-hk-shareholders&mode=owners")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#results h2:has-text('Who owns Rotterdam container')")  # type: ignore[attr-defined]
+    text = pg.inner_text("#results")  # type: ignore[attr-defined]
+    assert "state bodies and party organisations" in text
+    # A stake of unknown size is listed with its source, outside the arithmetic.
+    assert "Stakes of unknown size" in text
+    assert "Chinese or Hong Kong shareholders of Rotterdam terminals hold a stake" in text
+    pg.goto(  # type: ignore[attr-defined]
+        live_server
+        + "/?entity=rotterdam-port-logistics-data&mode=diff&from_date=2020-01-01&as_of=2026-11-22"
+    )
+    pg.wait_for_selector("#results h2:has-text('What changed for')")  # type: ignore[attr-defined]
+    assert "LOGINK: " in pg.inner_text("#results")  # type: ignore[attr-defined]
+    assert pg.is_hidden("#actions")  # type: ignore[attr-defined]
+
+
+def test_a_server_that_needs_keys_gets_one_from_the_page(seed_engine: object) -> None:
+    """With read keys required the page asks for a key, then answers with it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from api.app import create_app
+    from tests.api.conftest import serving
+
+    settings = seed_engine.settings.model_copy(  # type: ignore[attr-defined]
+        update={"api_keys": ["reader-key"], "read_keys_required": True}
+    )
+    with serving(create_app(settings, engine=seed_engine)) as url, sync_playwright() as pw:  # type: ignore[arg-type]
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        pg = browser.new_page()
+        pg.goto(url + "/")
+        pg.fill("#entity", "logink")
+        pg.press("#entity", "Escape")
+        pg.click("#run")
+        pg.wait_for_selector("#key-field:not([hidden])")
+        assert "API key" in pg.inner_text("#status")
+        pg.fill("#api_key", "reader-key")
+        pg.click("#run")
+        pg.wait_for_selector("#results h2:has-text('Who can reach LOGINK')")
+        browser.close()

@@ -49,7 +49,10 @@ def _changed_copy(tmp: Path) -> Path:
             '            "{source} leases {target}",\n            "A lease.",\n        ),\n'
             "        RelSpec(\n            RelType.OWNS,\n",
         ),
-        ("    Role.OPERATION: (_T.OPERATES,),\n", "    Role.OPERATION: (_T.OPERATES, _T.LEASES),\n"),
+        (
+            "    Role.OPERATION: (_T.OPERATES,),\n",
+            "    Role.OPERATION: (_T.OPERATES, _T.LEASES),\n",
+        ),
         (
             '            _B,\n            Strength(0.5),\n            "{source} has an agreement',
             '            _B,\n            Strength(0.9),\n            "{source} has an agreement',
