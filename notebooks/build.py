@@ -29,9 +29,11 @@ ROTTERDAM = [
         "from graphkit.engine import QueryEngine\n"
         "from graphkit.settings import Settings\n"
         "from graphkit.store import open_store\n"
-        "from graphkit.query import ReachRequest, DiffRequest\n"
+        "from graphkit.query import ReachRequest, DiffRequest, PathsRequest\n"
+        "from graphkit.named import NamedQuery\n"
         "from graphkit.export import ExportFormat, export\n"
         "from graphkit.viz import network_html\n"
+        "from ingest import read_path\n"
         "from ingest.curated import read_curated\n\n"
         "ROOT = Path.cwd() if (Path.cwd() / 'data' / 'seed').exists() else Path.cwd().parent\n"
         "OUT = Path(os.environ.get('GRAPHKIT_NOTEBOOK_OUT', tempfile.mkdtemp()))\n"
@@ -86,6 +88,37 @@ ROTTERDAM = [
         "    (OUT / f'rotterdam-{day}.gexf').write_text(export(result, ExportFormat.GEXF), "
         "encoding='utf-8')\n"
         "sorted(p.name for p in OUT.iterdir() if p.suffix in ('.html', '.gexf'))"
+    ),
+    new_markdown_cell(
+        "## Through terminal stakes: the European ports case file, 2015 versus today\n\n"
+        "`data/cases/european-ports` adds sourced facts from public reporting: the state-owned "
+        "COSCO Shipping group, its port arm and its terminal stakes (Euromax in Rotterdam, "
+        "Tollerort in Hamburg, Piraeus, Zeebrugge, Valencia, Bilbao, Vado), each with a dated "
+        "document, its address and a short verbatim excerpt. Loaded beside the seed, it "
+        "changes none of the seed's records."
+    ),
+    new_code_cell(
+        "print(engine.ingest(read_path(ROOT / 'data' / 'cases' / 'european-ports')))\n"
+        "stakes = {day: engine.reach(ReachRequest(target=TARGET, as_of=day))\n"
+        "          for day in ('2015-01-01', '2026-11-22')}\n"
+        "for day, result in stakes.items():\n"
+        "    print(f'as of {day}:', [i.entity.name for i in result.items])\n"
+        "chain = engine.paths(PathsRequest(source='cn-government', target=TARGET, k=5))\n"
+        "via_stake = next(p for p in chain.paths\n"
+        "                 if any(e.id == 'euromax-terminal-rotterdam' for e in p.entities))\n"
+        "for hop in via_stake.hops:\n"
+        "    print('-', hop.claim)\n"
+        "    for ev in hop.evidence:\n"
+        "        print(f'    [{ev.stance}] {ev.title}, {ev.publisher}, {ev.date} {ev.url}')\n"
+        "assert 'cosco-shipping-ports' not in {i.entity.id for i in stakes['2015-01-01'].items}"
+    ),
+    new_markdown_cell("## A citable answer: footnotes, the days and a permalink"),
+    new_code_cell(
+        "citation, _ = engine.cite(NamedQuery(query='paths', entity='cn-government', "
+        "target=TARGET),\n"
+        "                          base_url='http://127.0.0.1:8000')\n"
+        "(OUT / 'rotterdam-paths.md').write_text(citation.markdown, encoding='utf-8')\n"
+        "print(citation.markdown[:1500])"
     ),
 ]
 

@@ -57,3 +57,29 @@ def test_every_source_is_dated_or_says_why() -> None:
     sources, _ = _records(DATA / "seed")
     for sid, src in sources.items():
         assert src.get("date") or "no publication date" in str(src.get("note", "")), sid
+
+
+CASES = DATA / "cases"
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=str)
+def test_every_case_file_source_is_dated_and_addressed(folder: Path) -> None:
+    """Case files are stricter than the seed: every document has an address, a date, a
+    publisher and a title, every relationship quotes one, and excerpts stay short."""
+    sources, rels = _records(folder)
+    assert (folder / "SOURCES.md").is_file()
+    listed = (folder / "SOURCES.md").read_text(encoding="utf-8")
+    for sid, src in sources.items():
+        assert str(src.get("url", "")).startswith(("http://", "https://")), sid
+        assert src.get("date"), sid
+        assert src.get("publisher") and src.get("title"), sid
+        assert sid in listed, f"{sid} is not listed in SOURCES.md"
+    cited = set()
+    for name, rel in rels:
+        evidence = rel.get("evidence") or []
+        assert evidence, (name, rel)
+        for ev in evidence:
+            assert ev["source"] in sources, (name, ev["source"])
+            assert 20 <= len(ev["excerpt"]) <= 400, ev["excerpt"]
+            cited.add(ev["source"])
+    assert cited == set(sources), f"sources never cited: {set(sources) - cited}"
