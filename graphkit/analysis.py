@@ -308,6 +308,7 @@ def _answers(
         "min_strength": req.min_strength,
         "types": req.types,
         "min_confidence": req.min_confidence,
+        "profile": req.profile,
         "as_of": day,
     }
     if req.query is DiffQuery.REACH:
@@ -342,6 +343,7 @@ def _top_paths(eng: QueryEngine, req: DiffRequest, entity: str, day: date) -> tu
             min_strength=req.min_strength,
             types=req.types,
             min_confidence=req.min_confidence,
+            profile=req.profile,
             as_of=day,
         )
     ).paths
@@ -383,8 +385,10 @@ def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
     def moved(rid: str) -> bool:
         return rels[rid].valid_on(d0) != rels[rid].valid_on(d1)
 
+    weights = eng.profile(req.profile)[0]
+
     def later_view(hop: Hop) -> Hop:
-        return hop_view(rels[hop.relationship_id], hop.influence_from, ents, srcs, d1)
+        return hop_view(rels[hop.relationship_id], hop.influence_from, ents, srcs, d1, weights)
 
     items: list[DiffItem] = []
     unchanged = 0
@@ -440,6 +444,7 @@ def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
         items=tuple(items),
         unchanged=unchanged,
         compared_paths_for=len(compared),
+        profile=eng.profile(req.profile)[1],
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from graphkit.model import Entity, Relationship, Source, known_from
+from graphkit.profiles import Weights
 from graphkit.query import AssetFact, AssetGroup, AssetRequest, AssetResult
 from graphkit.schema import (
     ORGS,
@@ -66,7 +67,11 @@ def _oriented_from(rel: Relationship, near: str) -> str:
 
 
 def asset_view(
-    store: GraphStore, center: Entity, req: AssetRequest, today: date | None = None
+    store: GraphStore,
+    center: Entity,
+    req: AssetRequest,
+    today: date | None = None,
+    weights: Weights | None = None,
 ) -> AssetResult:
     """The facts around ``center`` within ``req.depth`` hops, grouped by role.
 
@@ -75,7 +80,7 @@ def asset_view(
     further out; the others are shown, flagged, at the edge. Under ``known_by`` a fact no
     source had reported by then is left out and counted.
     """
-    f = ResolvedFilters.from_request(req, today)
+    f = ResolvedFilters.from_request(req, today, weights)
     wanted = frozenset(req.types) if req.types else frozenset(RelType)
     distance: dict[str, int] = {center.id: 0}
     placed: dict[str, tuple[int, str, Relationship]] = {}
@@ -138,7 +143,7 @@ def _result(
     by_role: dict[Role, list[AssetFact]] = {}
     shown = {center.id}
     for dist, near, rel in placed.values():
-        hop = hop_view(rel, _oriented_from(rel, near), ents, srcs, f.as_of)
+        hop = hop_view(rel, _oriented_from(rel, near), ents, srcs, f.as_of, f.weights)
         fact = AssetFact(distance=dist, via=entity_ref(ents[near]), hop=hop)
         by_role.setdefault(ROLE_OF[rel.type], []).append(fact)
         shown |= {rel.source, rel.target}

@@ -209,6 +209,7 @@ def command_line(query: NamedQuery) -> str:
         ("--as-of", q.as_of),
         ("--known-by", q.known_by),
         ("--min-confidence", q.min_confidence),
+        ("--profile", q.profile),
     ]
     if q.query not in (QueryName.neighbourhood, QueryName.asset):
         flags += [("--max-depth", None if q.max_depth == 6 else q.max_depth)]
@@ -248,6 +249,9 @@ def cite(
         if query.include_undated:
             days += " (sources without a date included)"
     version = f"data version {data_version}" if data_version else "data version not tracked"
+    ranked_with = getattr(result, "profile", None)
+    if ranked_with is not None and ranked_with.name != "default":
+        version += f" · profile {ranked_with.name} ({ranked_with.fingerprint})"
     command = command_line(query)
     return Citation(
         title=plan.title,

@@ -38,6 +38,7 @@ from graphkit.errors import (
 )
 from graphkit.export import MEDIA, ExportFormat, export_filename, render, spreadsheet_safe
 from graphkit.named import NamedQuery, QueryName
+from graphkit.profiles import DEFAULT, Profile, ProfileSet, read_profile
 from graphkit.query import (
     AssetRequest,
     BrokersRequest,
@@ -152,6 +153,13 @@ ConfOpt = Annotated[
 KindsOpt = Annotated[
     list[str] | None, typer.Option("--kind", help="Only results of this kind (repeatable).")
 ]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Rank with an influence profile: a name (graphkit profiles) or a YAML file.",
+    ),
+]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Results per page.")]
 OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip this many results.")]
 
@@ -175,7 +183,26 @@ def _engine(
 ) -> Iterator[QueryEngine]:
     settings = _settings(backend, store, time_budget)
     with open_store(settings) as st:
-        yield QueryEngine(st, settings)
+        eng = QueryEngine(st, settings)
+        for profile in _FILE_PROFILES:
+            eng.profiles.add(profile)
+        yield eng
+
+
+#: Profiles read from files named by --profile in this run (the engine learns them by name).
+_FILE_PROFILES: list[Profile] = []
+
+
+def _profile(value: str | None) -> str | None:
+    """A --profile value as a profile name: a YAML file is read (and checked) now."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
+        profile = read_profile(path)
+        _FILE_PROFILES.append(profile)
+        return profile.name
+    return value
 
 
 #: Request fields filled from a repeatable option, by the option's name.
@@ -214,6 +241,7 @@ def _filters(
     types: list[str] | None,
     min_confidence: str | None,
     include_undated: bool = False,
+    profile: str | None = None,
 ) -> dict[str, Any]:
     conf: Any = min_confidence
     if min_confidence is not None:
@@ -227,6 +255,7 @@ def _filters(
         "include_undated": include_undated,
         "types": types or None,
         "min_confidence": conf,
+        "profile": _profile(profile),
     }
 
 
@@ -479,6 +508,7 @@ def reach(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     kinds: KindsOpt = None,
+    profile: ProfileOpt = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
     backend: BackendOpt = None,
@@ -495,7 +525,7 @@ def reach(
             kinds=kinds or None,
             limit=limit,
             offset=offset,
-            **_filters(as_of, known_by, types, min_confidence, include_undated),
+            **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
         )
         with _engine(backend, store) as eng:
             result = eng.reach(req)
@@ -518,6 +548,7 @@ def exposure(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     kinds: KindsOpt = None,
+    profile: ProfileOpt = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
     backend: BackendOpt = None,
@@ -534,7 +565,7 @@ def exposure(
             kinds=kinds or None,
             limit=limit,
             offset=offset,
-            **_filters(as_of, known_by, types, min_confidence, include_undated),
+            **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
         )
         with _engine(backend, store) as eng:
             result = eng.exposure(req)
@@ -558,6 +589,7 @@ def paths(
     min_strength: MinStrengthOpt = 0.0,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    profile: ProfileOpt = None,
     backend: BackendOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -571,7 +603,7 @@ def paths(
             k=k,
             max_depth=max_depth,
             min_strength=min_strength,
-            **_filters(as_of, known_by, types, min_confidence, include_undated),
+            **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
         )
         with _engine(backend, store) as eng:
             result = eng.paths(req)
@@ -831,6 +863,7 @@ def _named(
     k: int,
     depth: int | None,
     limit: int,
+    profile: str | None = None,
 ) -> NamedQuery:
     """A named query from the options ``viz``, ``export`` and ``cite`` share."""
     if query is QueryName.paths and other is None:
@@ -845,7 +878,7 @@ def _named(
         k=k,
         depth=depth,
         limit=limit,
-        **_filters(as_of, known_by, types, min_confidence, include_undated),
+        **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
     )
 
 
@@ -862,11 +895,9 @@ def _write_result(
 ) -> None:
     """Run one query and write its result in a format (shared by ``viz`` and ``export``);
     the offline page carries the answer's citation beside the network."""
-    settings = _settings(backend, store)
-    with open_store(settings) as st:
-        eng = QueryEngine(st, settings)
+    with _engine(backend, store) as eng:
         if fmt is ExportFormat.HTML:
-            citation, result = eng.cite(named, base_url=_public_url(settings))
+            citation, result = eng.cite(named, base_url=_public_url(eng.settings))
             body = render(result, fmt, aside=citation.html)
         else:
             body = render(eng.run(named), fmt)
@@ -889,6 +920,7 @@ def viz(
     include_undated: UndatedOpt = False,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    profile: ProfileOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -917,6 +949,7 @@ def viz(
             k=k,
             depth=depth,
             limit=limit,
+            profile=profile,
         )
         suffix = output.suffix.lower().lstrip(".")
         fmt = ExportFormat(suffix) if suffix in ("svg", "png") else ExportFormat.HTML
@@ -937,6 +970,7 @@ def export_cmd(
     include_undated: UndatedOpt = False,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    profile: ProfileOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -964,6 +998,7 @@ def export_cmd(
             k=k,
             depth=depth,
             limit=limit,
+            profile=profile,
         )
         target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
         _write_result(named, target, fmt, backend, store)
@@ -1002,6 +1037,7 @@ def cite(
     include_undated: UndatedOpt = False,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    profile: ProfileOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -1030,12 +1066,10 @@ def cite(
             k=k,
             depth=depth,
             limit=limit,
+            profile=profile,
         )
-        settings = _settings(backend, store)
-        with open_store(settings) as st:
-            citation, _ = QueryEngine(st, settings).cite(
-                named, base_url=base_url or _public_url(settings)
-            )
+        with _engine(backend, store) as eng:
+            citation, _ = eng.cite(named, base_url=base_url or _public_url(eng.settings))
         if fmt is CiteFormat.md:
             text = citation.markdown
         elif fmt is CiteFormat.html:
@@ -1252,6 +1286,7 @@ def diff(
     max_depth: DepthOpt = 6,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    profile: ProfileOpt = None,
     limit: LimitOpt = 50,
     backend: BackendOpt = None,
     store: StoreOpt = None,
@@ -1273,7 +1308,7 @@ def diff(
             if query is DiffQuery.PATHS
             else {"source": entity}
         )
-        filt = _filters(None, None, types, min_confidence)
+        filt = _filters(None, None, types, min_confidence, profile=profile)
         req = DiffRequest(
             query=query,
             **anchors,
@@ -1283,6 +1318,7 @@ def diff(
             max_depth=max_depth,
             types=filt["types"],
             min_confidence=filt["min_confidence"],
+            profile=filt["profile"],
             limit=limit,
         )
         with _engine(backend, store) as eng:
@@ -1550,6 +1586,51 @@ def schema(as_json: JsonOpt = False) -> None:
     out.print(table)
     out.print("Entity kinds: " + ", ".join(k.value for k in EntityKind))
     out.print(f"Schema fingerprint: {fingerprint()}")
+
+
+@app.command()
+def profiles(
+    name: Annotated[str | None, typer.Argument(help="Show one profile's whole table.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Influence profiles known by name: each one's strengths and confidence factors where
+    they differ from the schema table (use one with --profile NAME, or --profile FILE.yaml)."""
+
+    def go() -> None:
+        known = ProfileSet(Settings().profiles_dir)
+        chosen = known.all()
+        if name:
+            wanted = _profile(name)  # a file is read and learnt here
+            for extra in _FILE_PROFILES:
+                known.add(extra)
+            chosen = [known.get(wanted)]
+        tables = [p.table() for p in chosen]
+        if as_json:
+            sys.stdout.write(json.dumps(tables, indent=2, ensure_ascii=False) + "\n")
+            return
+        base = DEFAULT.table()
+        for table in tables:
+            out.print(
+                f"\n[bold]{escape(table['name'])}[/] (fingerprint {table['fingerprint']})",
+                highlight=False,
+            )
+            if table["description"]:
+                out.print(f"  {escape(table['description'])}", highlight=False)
+            changed = [
+                (t, row["value"], base["strengths"][t]["value"])
+                for t, row in table["strengths"].items()
+                if name or row["value"] != base["strengths"][t]["value"]
+            ]
+            for t, value, was in changed:
+                note = "" if value == was else f"  (schema {was:g})"
+                out.print(f"  {t:<22} {value:g}{note}", highlight=False)
+            for level, factor in table["confidence_factors"].items():
+                was = base["confidence_factors"][level]
+                if name or factor != was:
+                    note = "" if factor == was else f"  (schema {was:g})"
+                    out.print(f"  confidence {level:<11} {factor:g}{note}", highlight=False)
+
+    _run(go)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -44,7 +44,8 @@ from graphkit.kernels import (
     settle,
     trace,
 )
-from graphkit.schema import RELATIONSHIPS, EntityKind, Flow, RelType
+from graphkit.profiles import Weights
+from graphkit.schema import RELATIONSHIPS, Confidence, EntityKind, Flow, RelType
 from graphkit.semantics import ResolvedFilters
 from graphkit.settings import CORES
 from graphkit.traversal import STRENGTH_SCALE, Arc
@@ -69,6 +70,8 @@ _REVERSE = np.array(
 NO_LOWER = np.iinfo(np.int32).min
 NO_UPPER = np.iinfo(np.int32).max
 _MASK_CACHE = 8
+#: Profiles whose weighed arcs an index keeps (each is a copy of the arcs).
+_PROFILE_CACHE = 2
 #: Labels a search may find in one compiled call before it returns to check its deadline (a
 #: layer of this size takes a few milliseconds).
 COMPILED_LABELS = 20_000
@@ -120,6 +123,11 @@ class Columns:
     until: I32Array
     confidence: FloatArray
     known: I32Array
+    #: The recorded share (NaN: unknown) and the confidence level's place in
+    #: :class:`Confidence` (-1: a number, held in ``confidence``): what an influence profile
+    #: needs to weigh a relationship again without reading its record.
+    share: FloatArray
+    conf_kind: npt.NDArray[np.int8]
 
 
 _ARRAYS = (
@@ -132,7 +140,27 @@ _ARRAYS = (
     "until",
     "confidence",
     "known",
+    "share",
+    "conf_kind",
 )
+#: Codes of the confidence levels, in declaration order (``conf_kind``).
+CONF_LEVELS: tuple[Confidence, ...] = tuple(Confidence)
+_SHARE_RULE = np.array([RELATIONSHIPS[t].strength.share for t in REL_TYPES], dtype=bool)
+_BY_CONFIDENCE = np.array([RELATIONSHIPS[t].strength.by_confidence for t in REL_TYPES], dtype=bool)
+
+
+def weighed(cols: Columns, weights: Weights) -> FloatArray:
+    """Every relationship's hop strength under a profile: the schema's rule (share when the
+    type takes one and it is known, else the type's value; times the confidence factor), as
+    :meth:`graphkit.profiles.Weights.weigh` computes it for one relationship."""
+    values = np.array(weights.values, dtype=np.float64)
+    factors = np.array(weights.factors, dtype=np.float64)
+    t = cols.rel_type.astype(np.int64)
+    known_share = _SHARE_RULE[t] & ~np.isnan(cols.share)
+    base = np.where(known_share, cols.share, values[t])
+    factor = np.where(cols.conf_kind >= 0, factors[np.maximum(cols.conf_kind, 0)], cols.confidence)
+    out: FloatArray = np.where(_BY_CONFIDENCE[t], base * factor, base)
+    return out
 
 
 def columns_to_blobs(cols: Columns) -> dict[str, bytes] | None:
@@ -281,6 +309,10 @@ class ArcIndex:
         default_factory=OrderedDict
     )
     _scratch: _Scratch = field(default_factory=_Scratch)
+    #: Per profile: its strengths and both directions' arcs packed with them.
+    _weighed: OrderedDict[Weights, tuple[FloatArray, IntArray, IntArray]] = field(
+        default_factory=OrderedDict
+    )
 
     @classmethod
     def build(cls, cols: Columns) -> ArcIndex:
@@ -321,9 +353,33 @@ class ArcIndex:
     def rel_ids(self) -> list[str]:
         return self.cols.rel_ids
 
+    # ------------------------------------------------------------------ profiles
+    def _profile(self, weights: Weights | None) -> tuple[FloatArray, IntArray, IntArray]:
+        """Strengths and packed arcs under a profile (``None``: the stored strengths). Each
+        profile costs one copy of the arcs, kept for the few a session uses."""
+        if weights is None:
+            return self.cols.strength, self.out_arcs, self.in_arcs
+        hit = self._weighed.get(weights)
+        if hit is None:
+            strength = weighed(self.cols, weights)
+            arcs = []
+            for packed in (self.out_arcs, self.in_arcs):
+                copy = packed.copy()
+                copy.view(np.float64)[:, ARC_WEIGHT] = strength[packed[:, ARC_REL]]
+                arcs.append(copy)
+            hit = (strength, arcs[0], arcs[1])
+            self._weighed[weights] = hit
+            while len(self._weighed) > _PROFILE_CACHE:
+                self._weighed.popitem(last=False)
+        else:
+            self._weighed.move_to_end(weights)
+        return hit
+
     # ------------------------------------------------------------------ filters
     def mask(self, f: ResolvedFilters) -> BoolArray:
         """Relationships usable under the filters (cached: a session asks the same few)."""
+        if f.weights is not None:  # a profile weighs arcs; it does not change which pass
+            f = replace(f, weights=None)
         hit = self._masks.get(f)
         if hit is not None:
             self._masks.move_to_end(f)
@@ -347,6 +403,8 @@ class ArcIndex:
     def arc_mask(self, f: ResolvedFilters, inbound: bool) -> BoolArray:
         """The filter mask laid out like one direction's packed arcs (the search reads it in
         row order instead of jumping to each relationship)."""
+        if f.weights is not None:
+            f = replace(f, weights=None)
         hit = self._arc_masks.get((f, inbound))
         if hit is None:
             hit = self.mask(f)[(self.in_arcs if inbound else self.out_arcs)[:, ARC_REL]]
@@ -362,7 +420,7 @@ class ArcIndex:
         keep = ok[self.out_rel]
         tails, heads, rels = tails[keep], self.out_head[keep], self.out_rel[keep]
         order = np.lexsort((tails, rels))
-        ids, names, s = self.rel_ids, self.node_ids, self.cols.strength
+        ids, names, s = self.rel_ids, self.node_ids, self._profile(f.weights)[0]
         return [
             Arc(names[t], names[h], ids[r], float(s[r]))
             for t, h, r in zip(
@@ -372,7 +430,7 @@ class ArcIndex:
 
     def view(self, f: ResolvedFilters) -> FilteredArcs:
         """The usable arcs as an :class:`graphkit.traversal.ArcSource` (for path search)."""
-        return FilteredArcs(self, self.mask(f))
+        return FilteredArcs(self, self.mask(f), self._profile(f.weights)[0])
 
     # ------------------------------------------------------------------ search
     def best_paths(
@@ -394,10 +452,11 @@ class ArcIndex:
         """
         deadline = None if time_budget is None else time.monotonic() + time_budget
         _check(deadline, time_budget)  # the compiled first layers are bounded by label count
+        _s, out_arcs, in_arcs = self._profile(filters.weights)
         ptr, mid, arcs = (
-            (self.in_ptr, self.in_mid, self.in_arcs)
+            (self.in_ptr, self.in_mid, in_arcs)
             if inbound
-            else (self.out_ptr, self.out_mid, self.out_arcs)
+            else (self.out_ptr, self.out_mid, out_arcs)
         )
         farcs = arcs.view(np.float64)
         arc_ok = self.arc_mask(filters, inbound)
@@ -560,6 +619,7 @@ class FilteredArcs:
 
     index: ArcIndex
     ok: BoolArray
+    strength: FloatArray
 
     def _arcs(
         self, node: str, ptr: IntArray, nbr: I32Array, arc_rel: I32Array, inbound: bool
@@ -568,7 +628,7 @@ class FilteredArcs:
         if i is None:
             return []
         lo, hi = int(ptr[i]), int(ptr[i + 1])
-        names, ids, s = self.index.node_ids, self.index.rel_ids, self.index.cols.strength
+        names, ids, s = self.index.node_ids, self.index.rel_ids, self.strength
         out = []
         for other, r in zip(nbr[lo:hi].tolist(), arc_rel[lo:hi].tolist(), strict=True):
             if self.ok[r]:

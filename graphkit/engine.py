@@ -25,6 +25,7 @@ from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, 
 from graphkit.named import NamedQuery, Result, permalink
 from graphkit.named import run as run_named
 from graphkit.neo4j_export import ImportFiles, write_import_files
+from graphkit.profiles import DEFAULT_NAME, ProfileSet, Weights
 from graphkit.query import (
     AssetRequest,
     AssetResult,
@@ -49,6 +50,7 @@ from graphkit.query import (
     OwnersResult,
     PathsRequest,
     PathsResult,
+    ProfileRef,
     RankedEntity,
     ReachRequest,
     ReachResult,
@@ -112,6 +114,16 @@ class QueryEngine:
         self.store = store
         self.settings = settings or Settings()
         self._names: tuple[str | None, float, NameIndex] | None = None
+        #: Influence profiles known by name (shipped, GRAPHKIT_PROFILES_DIR, added).
+        self.profiles = ProfileSet(self.settings.profiles_dir)
+
+    def profile(self, name: str | None) -> tuple[Weights | None, ProfileRef]:
+        """The weights traversal uses for a named profile (``None`` for the default: the
+        strengths stored with the data are the schema table's) and the answer's label."""
+        chosen = self.profiles.get(name)
+        weights = chosen.weights()
+        ref = ProfileRef(name=weights.name, fingerprint=weights.fingerprint)
+        return (None if chosen.name == DEFAULT_NAME else weights), ref
 
     # ------------------------------------------------------------------ helpers
     def require_entity(self, entity_id: str) -> Entity:
@@ -180,9 +192,9 @@ class QueryEngine:
         items = []
         for node, _s, ids in page:
             if inbound:
-                path = path_view(node, list(reversed(ids)), rels, ents, srcs, f.as_of)
+                path = path_view(node, list(reversed(ids)), rels, ents, srcs, f.as_of, f.weights)
             else:
-                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of)
+                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of, f.weights)
             items.append((ents[node], path))
         return total, rank(items, start=offset + 1)
 
@@ -197,7 +209,8 @@ class QueryEngine:
         """
         self._check_depth(req.max_depth)
         target = self.require_entity(req.target)
-        f = ResolvedFilters.from_request(req, today)
+        weights, profile = self.profile(req.profile)
+        f = ResolvedFilters.from_request(req, today, weights)
         found = self.store.best_paths(
             target.id,
             inbound=True,
@@ -223,13 +236,15 @@ class QueryEngine:
                 target.id, True, kinds, req.max_depth, req.min_strength, f, total
             ),
             empty=empty,
+            profile=profile,
         )
 
     def exposure(self, req: ExposureRequest, today: date | None = None) -> ExposureResult:
         """What ``req.source`` can reach, ranked by the strongest path to each entity."""
         self._check_depth(req.max_depth)
         source = self.require_entity(req.source)
-        f = ResolvedFilters.from_request(req, today)
+        weights, profile = self.profile(req.profile)
+        f = ResolvedFilters.from_request(req, today, weights)
         found = self.store.best_paths(
             source.id,
             inbound=False,
@@ -254,13 +269,15 @@ class QueryEngine:
                 source.id, False, req.kinds, req.max_depth, req.min_strength, f, total
             ),
             empty=empty,
+            profile=profile,
         )
 
     def paths(self, req: PathsRequest, today: date | None = None) -> PathsResult:
         """The ``k`` strongest distinct simple paths from source to target (may be empty)."""
         self._check_depth(req.max_depth)
         source, target = self.require_entity(req.source), self.require_entity(req.target)
-        f = ResolvedFilters.from_request(req, today)
+        weights, profile = self.profile(req.profile)
+        f = ResolvedFilters.from_request(req, today, weights)
 
         def search(filters: ResolvedFilters) -> list[tuple[float, tuple[str, ...]]]:
             return self.store.k_paths(
@@ -278,7 +295,9 @@ class QueryEngine:
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         rels = known_views(rels, srcs, f)
-        paths = tuple(path_view(source.id, ids, rels, ents, srcs, f.as_of) for _s, ids in found)
+        paths = tuple(
+            path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights) for _s, ids in found
+        )
         left_out = 0
         if self._undated_left_out(f):
             wider = search(replace(f, include_undated=True))
@@ -309,6 +328,7 @@ class QueryEngine:
             paths=paths,
             undated_left_out=left_out,
             empty=empty,
+            profile=profile,
         )
 
     def _explain_reached(
@@ -383,7 +403,7 @@ class QueryEngine:
     ) -> NeighbourhoodResult:
         """Relationships of every type within ``depth`` hops, flagged when not in force."""
         center = self.require_entity(req.entity)
-        f = ResolvedFilters.from_request(req, today)
+        f = ResolvedFilters.from_request(req, today, self.profile(req.profile)[0])
         seen = {center.id}
         frontier = {center.id}
         rels: dict[str, Relationship] = {}
@@ -405,7 +425,7 @@ class QueryEngine:
         chosen = [rels[rid] for rid in sorted(rels)]
         ents = self.store.entities(seen)
         srcs = self.store.sources({ev.source for r in chosen for ev in r.evidence})
-        hops = tuple(hop_view(r, r.source, ents, srcs, f.as_of) for r in chosen)
+        hops = tuple(hop_view(r, r.source, ents, srcs, f.as_of, f.weights) for r in chosen)
         ordered = sorted(ents.values(), key=lambda e: (e.id != center.id, e.name.lower(), e.id))
         return NeighbourhoodResult(
             center=entity_ref(center),
@@ -418,7 +438,8 @@ class QueryEngine:
     def asset(self, req: AssetRequest, today: date | None = None) -> AssetResult:
         """Everything around one asset within ``req.depth`` hops, grouped by role (see
         :func:`graphkit.asset.asset_view`)."""
-        return asset_view(self.store, self.require_entity(req.entity), req, today)
+        center = self.require_entity(req.entity)
+        return asset_view(self.store, center, req, today, self.profile(req.profile)[0])
 
     def search(self, req: SearchRequest) -> SearchResult:
         """Entities matching ``req.text``, best first: by id (a merged-away id finds the

@@ -330,4 +330,8 @@ def edge_facts(rel: Relationship, sources: Mapping[str, Source]) -> dict[str, An
         "until": until.isoformat() if until else None,
         "confidence": confidence_rank(rel.confidence),
         "known": date_floor(known).isoformat() if known else None,
+        # What an influence profile weighs again: the share, and the confidence level's name
+        # (None when the confidence is a number, which "confidence" then holds).
+        "share": rel.share,
+        "conf": rel.confidence.value if isinstance(rel.confidence, Confidence) else None,
     }

@@ -71,6 +71,7 @@ class NamedQuery(Filters):
             "include_undated": self.include_undated,
             "types": self.types,
             "min_confidence": self.min_confidence,
+            "profile": self.profile,
         }
         deep = {"max_depth": self.max_depth, "min_strength": self.min_strength}
         try:

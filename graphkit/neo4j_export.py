@@ -49,6 +49,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "until",
         "confidence:double",
         "known",
+        "share:double",
+        "conf",
         ":TYPE",
     ),
 }
@@ -226,7 +228,19 @@ def _relationships(out: _Writer, rels: list[RelationshipRow]) -> None:
     out.rows(
         "relationships-edges.csv",
         [
-            (r.source, r.target, r.id, r.strength, r.since, r.until, r.confidence, r.known, r.type)
+            (
+                r.source,
+                r.target,
+                r.id,
+                r.strength,
+                r.since,
+                r.until,
+                r.confidence,
+                r.known,
+                r.share,
+                r.conf,
+                r.type,
+            )
             for r in rels
         ],
     )

@@ -63,6 +63,13 @@ class Filters(_Model):
         description="Only relationships at least this certain: confirmed > reported > alleged, "
         "or a number in (0, 1].",
     )
+    profile: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Rank with this influence profile's strengths (GET /profiles lists them; "
+        "default: the schema table's).",
+        examples=["sceptic"],
+    )
 
 
 class ReachRequest(Filters):
@@ -253,6 +260,14 @@ class EmptyAnswer(_Model):
     )
 
 
+class ProfileRef(_Model):
+    """The influence profile an answer was ranked with: its name, and a fingerprint of its
+    numbers that reproduces the ranking."""
+
+    name: str
+    fingerprint: str
+
+
 class ReachResult(_Model):
     """Who can reach the target, strongest first."""
 
@@ -270,6 +285,9 @@ class ReachResult(_Model):
     )
     empty: EmptyAnswer | None = Field(
         default=None, description="When nothing was found: why (filters, silent data)."
+    )
+    profile: ProfileRef | None = Field(
+        default=None, description="The influence profile the answer was ranked with."
     )
 
 
@@ -291,6 +309,9 @@ class ExposureResult(_Model):
     empty: EmptyAnswer | None = Field(
         default=None, description="When nothing was found: why (filters, silent data)."
     )
+    profile: ProfileRef | None = Field(
+        default=None, description="The influence profile the answer was ranked with."
+    )
 
 
 class PathsResult(_Model):
@@ -309,6 +330,9 @@ class PathsResult(_Model):
     )
     empty: EmptyAnswer | None = Field(
         default=None, description="When nothing was found: why (filters, silent data)."
+    )
+    profile: ProfileRef | None = Field(
+        default=None, description="The influence profile the answer was ranked with."
     )
 
 
@@ -563,6 +587,9 @@ class DiffRequest(_Model):
     min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     types: tuple[RelType, ...] | None = Field(default=None, description="Only these types.")
     min_confidence: ConfidenceLevel | None = Field(default=None, description="Minimum confidence.")
+    profile: str | None = Field(
+        default=None, max_length=64, description="Rank with this influence profile."
+    )
     kinds: tuple[EntityKind, ...] | None = Field(
         default=None, description="Result kinds (default as in reach or exposure)."
     )
@@ -636,6 +663,9 @@ class DiffResult(_Model):
     unchanged: int
     compared_paths_for: int = Field(
         default=0, description="How many entities had their k strongest paths compared."
+    )
+    profile: ProfileRef | None = Field(
+        default=None, description="The influence profile the answer was ranked with."
     )
 
 

@@ -478,6 +478,10 @@ def influence_arcs(rel_type: RelType, source: str, target: str) -> list[tuple[st
     return arcs
 
 
+#: Revision of the values stores derive from the table (see :func:`_derived_table`).
+DERIVATION = 2
+
+
 def schema_table() -> dict[str, Any]:
     """The schema as plain data, in declaration order: kinds, confidence factors and every
     relationship type with its kinds, influence flow, strength rule, role and wording
@@ -494,8 +498,11 @@ def schema_table() -> dict[str, Any]:
 
 def _derived_table() -> dict[str, Any]:
     """The part of the schema that stored values derive from (what :func:`fingerprint`
-    hashes): wording and roles can change without re-deriving a store."""
+    hashes): wording and roles can change without re-deriving a store. ``derivation``
+    counts changes to what stores derive (2: edges carry share and confidence level for
+    influence profiles), so a store written before one is re-derived on opening."""
     return {
+        "derivation": DERIVATION,
         "kinds": [k.value for k in EntityKind],
         "confidence_factors": {c.value: CONFIDENCE_FACTOR[c] for c in Confidence},
         "relationships": [

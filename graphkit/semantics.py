@@ -18,6 +18,7 @@ from graphkit.model import (
     date_floor,
     known_from,
 )
+from graphkit.profiles import Weights
 from graphkit.query import EntityRef, EvidenceView, Filters, Hop, Path, RankedEntity
 from graphkit.schema import (
     RELATIONSHIPS,
@@ -40,9 +41,13 @@ class ResolvedFilters:
     min_confidence: float | None
     #: With ``known_by``: whether evidence from undated sources counts.
     include_undated: bool = False
+    #: An influence profile's strengths (``None``: the strengths stored with the data).
+    weights: Weights | None = None
 
     @classmethod
-    def from_request(cls, req: Filters, today: date | None = None) -> ResolvedFilters:
+    def from_request(
+        cls, req: Filters, today: date | None = None, weights: Weights | None = None
+    ) -> ResolvedFilters:
         """Fill defaults: ``as_of`` today, all influence-carrying types."""
         types = frozenset(req.types) & TRAVERSABLE if req.types else TRAVERSABLE
         min_conf = None if req.min_confidence is None else confidence_rank(req.min_confidence)
@@ -52,7 +57,14 @@ class ResolvedFilters:
             types=types,
             min_confidence=min_conf,
             include_undated=req.include_undated,
+            weights=weights,
         )
+
+    def strength(self, rel: Relationship) -> float:
+        """A relationship's hop strength under these filters' profile."""
+        if self.weights is None:
+            return rel.strength
+        return self.weights.weigh(rel.type, rel.share, rel.confidence)
 
 
 def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool:
@@ -293,8 +305,10 @@ def hop_view(
     entities: Mapping[str, Entity],
     sources: Mapping[str, Source],
     as_of: date,
+    weights: Weights | None = None,
 ) -> Hop:
-    """A relationship as a hop: oriented, explained, with evidence and flags."""
+    """A relationship as a hop: oriented, explained, with evidence and flags; its strength
+    is the profile's when ``weights`` are given, the stored one otherwise."""
     arcs = influence_arcs(rel.type, rel.source, rel.target)
     to = next(
         (h for t, h in arcs if t == influence_from),
@@ -307,7 +321,9 @@ def hop_view(
         target=entity_ref(entities[rel.target]),
         influence_from=influence_from,
         influence_to=to,
-        strength=rel.strength,
+        strength=rel.strength
+        if weights is None
+        else weights.weigh(rel.type, rel.share, rel.confidence),
         confidence=rel.confidence,
         share=rel.share,
         role=rel.role,
@@ -332,13 +348,14 @@ def path_view(
     entities: Mapping[str, Entity],
     sources: Mapping[str, Source],
     as_of: date,
+    weights: Weights | None = None,
 ) -> Path:
     """A path from ``start`` following ``rel_ids`` in influence order."""
     hops: list[Hop] = []
     node = start
     strength = 1.0
     for rid in rel_ids:
-        hop = hop_view(rels[rid], node, entities, sources, as_of)
+        hop = hop_view(rels[rid], node, entities, sources, as_of, weights)
         hops.append(hop)
         strength *= hop.strength
         node = hop.influence_to

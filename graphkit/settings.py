@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `graphkit serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535)
+    profiles_dir: Path | None = Field(
+        default=None,
+        description="A folder of influence profiles (*.yaml) usable by name, beside the ones "
+        "shipped with graphkit.",
+    )
     public_url: str | None = Field(
         default=None,
         description="Address readers use to reach this service, for the permalinks in "

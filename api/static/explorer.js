@@ -162,7 +162,8 @@ function pathBlock(path) {
 
 function heading(text, result) {
   const known = result.known_by ? `, known by ${result.known_by}` : "";
-  return el("h2", { text: `${text} — as of ${result.as_of}${known}` });
+  const profile = result.profile && result.profile.name !== "default" ? ` — profile ${result.profile.name} (${result.profile.fingerprint})` : "";
+  return el("h2", { text: `${text} — as of ${result.as_of}${known}${profile}` });
 }
 
 function renderRanked(result, title) {
@@ -353,7 +354,7 @@ async function showDetails(id) {
 }
 
 // ------------------------------------------------------------------ running a query
-const FIELDS = ["mode", "target", "from_date", "as_of", "known_by", "max_depth", "min_confidence"];
+const FIELDS = ["mode", "target", "from_date", "as_of", "known_by", "max_depth", "min_confidence", "profile"];
 
 function chosenTypes() { return [...$("types").selectedOptions].map((o) => o.value); }
 
@@ -401,7 +402,7 @@ async function run(event) {
     }
     const params = currentParams();
     history.replaceState(null, "", `?${params}`);
-    const filters = [["as_of", params.get("as_of")], ["known_by", params.get("known_by")], ["min_confidence", params.get("min_confidence")], ...params.getAll("types").map((t) => ["types", t])];
+    const filters = [["as_of", params.get("as_of")], ["known_by", params.get("known_by")], ["min_confidence", params.get("min_confidence")], ["profile", params.get("profile")], ...params.getAll("types").map((t) => ["types", t])];
     const depth = [["max_depth", params.get("max_depth")]];
     $("status").textContent = "Asking…";
     await state.stylesReady;
@@ -425,7 +426,7 @@ async function run(event) {
     } else if (mode === "diff") {
       const from = params.get("from_date");
       if (!from) { $("status").textContent = "Give the earlier day to compare with."; return; }
-      const result = await getJSON("diff", [["query", "reach"], ["target", state.entityId], ["from_date", from], ["to_date", params.get("as_of")], ...depth, ["min_confidence", params.get("min_confidence")], ...params.getAll("types").map((t) => ["types", t])]);
+      const result = await getJSON("diff", [["query", "reach"], ["target", state.entityId], ["from_date", from], ["to_date", params.get("as_of")], ...depth, ["min_confidence", params.get("min_confidence")], ["profile", params.get("profile")], ...params.getAll("types").map((t) => ["types", t])]);
       renderDiff(result);
       const paths = result.items.flatMap((i) => [i.before, i.after].filter(Boolean));
       drawNetwork(...pathsOf(paths), [result.target]);
@@ -471,6 +472,15 @@ async function act(event) {
 // ------------------------------------------------------------------ start-up
 async function loadTypes() {
   try {
+    const profiles = await getJSON("profiles");
+    for (const p of profiles) {
+      if (p.name === "default") continue;
+      $("profile").append(el("option", { value: p.name, title: p.description, text: p.name }));
+    }
+    $("profile").addEventListener("change", () => {
+      const chosen = profiles.find((p) => p.name === $("profile").value);
+      $("profile-hint").textContent = chosen ? chosen.description : "";
+    });
     const schema = await getJSON("schema");
     const select = $("types");
     for (const rel of schema.relationships) {

@@ -12,4 +12,5 @@ WHERE (r.since IS NULL OR r.since <= $as_of)
   AND ($known_by IS NULL OR r.known <= $known_by OR (r.known IS NULL AND $include_undated))
   AND ((type(r) IN $forward AND endNode(r) = n) OR (type(r) IN $reverse AND startNode(r) = n)
        OR type(r) IN $both)
-RETURN n.id AS node, m.id AS other, r.id AS rel, r.strength AS strength
+RETURN n.id AS node, m.id AS other, r.id AS rel, r.strength AS strength,
+       type(r) AS type, r.share AS share, r.conf AS conf, r.confidence AS confidence

@@ -14,5 +14,6 @@ MATCH p = (s)((x:Entity)-[r]-(y:Entity)
 WITH p, nodes(p) AS ns
 WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
 RETURN [rel IN relationships(p) | rel.id] AS rels,
-       [rel IN relationships(p) | rel.strength] AS strengths
+       [rel IN relationships(p) | rel.strength] AS strengths,
+       [rel IN relationships(p) | [type(rel), rel.share, rel.conf, rel.confidence]] AS facts
 LIMIT $max_paths

@@ -24,6 +24,7 @@ import orjson
 from pydantic import BaseModel
 
 from graphkit.csr import (
+    CONF_LEVELS,
     KINDS,
     NO_LOWER,
     NO_UPPER,
@@ -46,7 +47,7 @@ from graphkit.model import (
 )
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
-from graphkit.schema import EntityKind, confidence_rank, fingerprint
+from graphkit.schema import Confidence, EntityKind, confidence_rank, fingerprint
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
@@ -138,6 +139,20 @@ def _busy_is_unavailable(cls: type[_S]) -> type[_S]:
         if not name.startswith("_") and inspect.isfunction(member):
             setattr(cls, name, wrap(member))
     return cls
+
+
+#: A confidence level's code in the traversal columns; a number is -1 (its value is kept).
+_CONF_CODES = {c.value: i for i, c in enumerate(CONF_LEVELS)}
+
+
+def _conf_code(value: object) -> int:
+    """``json_extract`` of a record's confidence: a level's name, a number, or nothing (the
+    default level, left out of the canonical record)."""
+    if value is None:
+        return _CONF_CODES[Confidence.REPORTED.value]
+    if isinstance(value, str):
+        return _CONF_CODES[value]
+    return -1
 
 
 @_busy_is_unavailable
@@ -548,10 +563,12 @@ class EmbeddedStore(GraphStore):
             node_ids.extend(ids)
             kinds.append(np.array([kind_code[k] for k in kind], dtype=np.int8))
         number = {node: i for i, node in enumerate(node_ids)}
-        parts: list[list[Any]] = [[] for _ in range(9)]
+        parts: list[list[Any]] = [[] for _ in range(11)]
+        # Share and confidence level come from the record (a profile weighs them again).
         cur = db.execute(
             "SELECT id, type, source_id, target_id, strength, valid_from, valid_to, "
-            "confidence, known_from FROM relationships ORDER BY id"
+            "confidence, known_from, json_extract(body, '$.share'), "
+            "json_extract(body, '$.confidence') FROM relationships ORDER BY id"
         )
         while chunk := cur.fetchmany(_FETCH):
             col = list(zip(*chunk, strict=True))
@@ -564,8 +581,10 @@ class EmbeddedStore(GraphStore):
             parts[6].append(day_numbers(col[6], NO_UPPER))
             parts[7].append(np.array(col[7], dtype=np.float64))
             parts[8].append(day_numbers(col[8], NO_LOWER))
+            parts[9].append(np.array([np.nan if x is None else x for x in col[9]], np.float64))
+            parts[10].append(np.array([_conf_code(x) for x in col[10]], dtype=np.int8))
         empty = {1: np.int8, 2: np.int32, 3: np.int32, 4: np.float64, 5: np.int32}
-        empty |= {6: np.int32, 7: np.float64, 8: np.int32}
+        empty |= {6: np.int32, 7: np.float64, 8: np.int32, 9: np.float64, 10: np.int8}
 
         def joined(i: int) -> Any:
             return np.concatenate(parts[i]) if parts[i] else np.zeros(0, dtype=empty[i])
@@ -582,6 +601,8 @@ class EmbeddedStore(GraphStore):
             until=joined(6),
             confidence=joined(7),
             known=joined(8),
+            share=joined(9),
+            conf_kind=joined(10),
         )
 
     def best_paths(
@@ -751,12 +772,33 @@ class EmbeddedStore(GraphStore):
             ).fetchall()
         supports = Stance.SUPPORTS.value  # the default, left out of canonical bodies
         out = []
+        reported = Confidence.REPORTED.value  # likewise
         for rid, rtype, src, tgt, body, *facts in rows:
-            evidence = orjson.loads(body)["evidence"]
+            record = orjson.loads(body)
+            evidence = record["evidence"]
             pairs = [(ev["source"], ev.get("stance", supports)) for ev in evidence]
             if len(pairs) > 1:  # most claims cite one document once
                 pairs = list(dict.fromkeys(pairs))
-            out.append(RelationshipRow(rid, rtype, src, tgt, body, tuple(pairs), *facts))
+            level = record.get("confidence", reported)
+            conf = level if isinstance(level, str) else None
+            strength, since, until, confidence, known = facts
+            out.append(
+                RelationshipRow(
+                    rid,
+                    rtype,
+                    src,
+                    tgt,
+                    body,
+                    tuple(pairs),
+                    strength,
+                    since,
+                    until,
+                    confidence,
+                    known,
+                    record.get("share"),
+                    conf,
+                )
+            )
         return out
 
     def merge_decisions(self) -> list[tuple[str, str, str]]:

@@ -32,11 +32,13 @@ from graphkit.errors import (
     Issue,
 )
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
+from graphkit.profiles import Weights
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.readonly_cypher import check_plan, plain
 from graphkit.resolve import identifier_keys
 from graphkit.schema import (
     RELATIONSHIPS,
+    Confidence,
     EntityKind,
     Flow,
     RelType,
@@ -90,6 +92,15 @@ def _translated(what: str) -> Iterator[None]:
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
     except (nx.Neo4jError, nx.DriverError) as exc:
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
+
+
+def _weigh(
+    weights: Weights, rel_type: str, share: float | None, conf: str | None, number: float
+) -> float:
+    """An edge's strength under a profile, from the facts the edge carries (the level's
+    name, or the confidence number when there is none)."""
+    level: Confidence | float = Confidence(conf) if conf is not None else float(number)
+    return weights.weigh(RelType(rel_type), share, level)
 
 
 def _chunks(rows: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
@@ -275,6 +286,10 @@ class Neo4jStore(GraphStore):
                         "source": rel.source,
                         "strength": rel.strength,
                         "confidence": confidence_rank(rel.confidence),
+                        "share": rel.share,
+                        "conf": rel.confidence.value
+                        if isinstance(rel.confidence, Confidence)
+                        else None,
                     }
                 )
 
@@ -509,10 +524,16 @@ class Neo4jStore(GraphStore):
             remaining = max(deadline - time.monotonic(), 0.001)
             rows = self._rows(query, "traversal", timeout=remaining, frontier=frontier, **params)
             arcs: dict[str, list[Arc]] = defaultdict(list)
+            weights = filters.weights
             for r in rows:
                 node, other = r["node"], r["other"]
                 tail, head = (other, node) if inbound else (node, other)
-                arcs[node].append(Arc(tail, head, r["rel"], float(r["strength"])))
+                strength = (
+                    float(r["strength"])
+                    if weights is None
+                    else _weigh(weights, r["type"], r["share"], r["conf"], r["confidence"])
+                )
+                arcs[node].append(Arc(tail, head, r["rel"], strength))
             return arcs
 
         labels = best_paths_layered(
@@ -558,10 +579,15 @@ class Neo4jStore(GraphStore):
                 bound="paths",
             )
         found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
+        weights = filters.weights
         for r in rows:
             strength = 1.0
-            for s in r["strengths"]:
-                strength *= float(s)
+            if weights is None:
+                for s in r["strengths"]:
+                    strength *= float(s)
+            else:
+                for rel_type, share, conf, number in r["facts"]:
+                    strength *= _weigh(weights, rel_type, share, conf, number)
             if strength <= 0.0 or strength < min_strength:
                 continue
             ids = tuple(r["rels"])

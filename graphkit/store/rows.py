@@ -42,6 +42,8 @@ class RelationshipRow(NamedTuple):
     until: str | None
     confidence: float
     known: str | None
+    share: float | None
+    conf: str | None  # the confidence level's name; None when it is a number
 
 
 def source_row(src: Source) -> SourceRow:
@@ -74,6 +76,8 @@ def relationship_row(rel: Relationship, sources: Mapping[str, Source]) -> Relati
         f["until"],
         f["confidence"],
         f["known"],
+        f["share"],
+        f["conf"],
     )
 
 

@@ -319,3 +319,17 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(seed_engine: object) ->
         pg.click("#run")
         pg.wait_for_selector("#results h2:has-text('Who can reach LOGINK')")
         browser.close()
+
+
+def test_choosing_a_profile_reranks_and_names_it(page: object, live_server: str) -> None:
+    pg = page
+    pg.goto(live_server + "/?entity=rotterdam-port-logistics-data&mode=reach")  # type: ignore[attr-defined]
+    first = pg.locator("article.actor h3").first  # type: ignore[attr-defined]
+    first.wait_for()
+    assert "LOGINK" in first.inner_text()
+    pg.select_option("#profile", "sceptic")  # type: ignore[attr-defined]
+    assert "agreements" in pg.inner_text("#profile-hint")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#results h2:has-text('profile sceptic')")  # type: ignore[attr-defined]
+    assert "Chinese or Hong Kong shareholders" in first.inner_text()
+    assert "profile=sceptic" in pg.url  # type: ignore[attr-defined]

@@ -51,6 +51,11 @@ CASES: list[tuple[str, Request]] = [
     ("seed", PathsRequest(source="cn-government", target=R, as_of="2020-01-01", k=3)),
     ("seed", NeighbourhoodRequest(entity="hikvision", depth=2, as_of="2026-11-22")),
     ("seed", NeighbourhoodRequest(entity="zoom-platform", as_of="2020-04-30", limit=5)),
+    # Influence profiles re-weigh at query time on both backends.
+    ("seed", ReachRequest(target=R, as_of="2026-11-22", profile="sceptic")),
+    ("seed", ReachRequest(target="hikvision-camera-data", profile="party-weighs-more")),
+    ("seed", ExposureRequest(source="ccp", as_of="2026-11-22", profile="party-weighs-more")),
+    ("seed", PathsRequest(source="cn-government", target="fedasil", k=5, profile="sceptic")),
     ("seed", AssetRequest(entity="port-of-rotterdam", depth=3, as_of="2026-11-22")),
     (
         "seed",
@@ -98,12 +103,25 @@ _rng = random.Random(5)
 for _i in range(12):
     _a, _b = _rng.sample(range(40), 2)
     _day = _rng.choice(["1998-06-01", "2010-01-01", "2026-11-22"])
+    _profile = _rng.choice([None, "sceptic", "party-weighs-more"])
     CASES += [
-        ("random", ReachRequest(target=f"e{_a:02d}", as_of=_day, kinds=["Company"], limit=500)),
+        (
+            "random",
+            ReachRequest(
+                target=f"e{_a:02d}", as_of=_day, kinds=["Company"], limit=500, profile=_profile
+            ),
+        ),
         ("random", ExposureRequest(source=f"e{_b:02d}", as_of=_day, max_depth=4, limit=500)),
         (
             "random",
-            PathsRequest(source=f"e{_a:02d}", target=f"e{_b:02d}", as_of=_day, k=4, max_depth=4),
+            PathsRequest(
+                source=f"e{_a:02d}",
+                target=f"e{_b:02d}",
+                as_of=_day,
+                k=4,
+                max_depth=4,
+                profile=_profile,
+            ),
         ),
     ]
 

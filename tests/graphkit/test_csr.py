@@ -52,6 +52,8 @@ def _random_index(n: int, m: int, seed: int) -> ArcIndex:
             until=np.array([r[6] for r in rels], dtype=np.int32),
             confidence=np.ones(m),
             known=np.full(m, NO_LOWER, dtype=np.int32),
+            share=np.full(m, np.nan),
+            conf_kind=np.zeros(m, dtype=np.int8),
         )
     )
 

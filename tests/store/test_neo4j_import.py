@@ -146,7 +146,7 @@ def test_a_failed_import_names_the_file_line_and_reason(
     staging, _ = imported
     staging.export_neo4j(tmp_path / "files")
     with (tmp_path / "files" / "relationships-edges.csv").open("a", encoding="utf-8") as f:
-        f.write('"nobody","logink","X:1",1.0,"","",0.8,"","OWNS"\n')
+        f.write('"nobody","logink","X:1",1.0,"","",0.8,"","","","OWNS"\n')
     with local_neo4j(tmp_path) as server:
         done = subprocess.run(
             [str(NEO4J_LOCAL), "import", str(tmp_path / "files")],
