@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,10 +44,13 @@ def graphkit_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Po
     test's clients), yielding its base URL once it answers."""
     port = free_port()
     settings = {"GRAPHKIT_STORE": str(store), "GRAPHKIT_PORT": str(port), **env}
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KB (about 800
+    # access-log lines) and then blocks the server in the middle of a request.
+    log = tempfile.NamedTemporaryFile("w+", prefix="graphkit-serve-", suffix=".log")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "graphkit.cli", "serve"],
         env={**os.environ, **settings},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -55,7 +59,8 @@ def graphkit_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Po
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise AssertionError(f"graphkit serve exited: {proc.stdout.read()}")  # type: ignore[union-attr]
+                log.seek(0)
+                raise AssertionError(f"graphkit serve exited: {log.read()}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                     break
@@ -72,3 +77,4 @@ def graphkit_serve(store: Path, **env: str) -> Iterator[tuple[str, subprocess.Po
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        log.close()
