@@ -210,6 +210,7 @@ def command_line(query: NamedQuery) -> str:
         ("--known-by", q.known_by),
         ("--min-confidence", q.min_confidence),
         ("--profile", q.profile),
+        ("--pattern", q.pattern),
     ]
     if q.query not in (QueryName.neighbourhood, QueryName.asset):
         flags += [("--max-depth", None if q.max_depth == 6 else q.max_depth)]

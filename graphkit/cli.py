@@ -160,6 +160,14 @@ ProfileOpt = Annotated[
         help="Rank with an influence profile: a name (graphkit profiles) or a YAML file.",
     ),
 ]
+PatternOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pattern",
+        help="Only paths of this shape, e.g. '(StateBody) -[OWNS|CONTROLS]->+ (Company) "
+        "-[HAS_ACCESS_TO]-> (DataAsset)' (README: path patterns).",
+    ),
+]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Results per page.")]
 OffsetOpt = Annotated[int, typer.Option("--offset", help="Skip this many results.")]
 
@@ -508,6 +516,7 @@ def reach(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     kinds: KindsOpt = None,
+    pattern: PatternOpt = None,
     profile: ProfileOpt = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
@@ -523,6 +532,7 @@ def reach(
             max_depth=max_depth,
             min_strength=min_strength,
             kinds=kinds or None,
+            pattern=pattern,
             limit=limit,
             offset=offset,
             **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
@@ -548,6 +558,7 @@ def exposure(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     kinds: KindsOpt = None,
+    pattern: PatternOpt = None,
     profile: ProfileOpt = None,
     limit: LimitOpt = 50,
     offset: OffsetOpt = 0,
@@ -563,6 +574,7 @@ def exposure(
             max_depth=max_depth,
             min_strength=min_strength,
             kinds=kinds or None,
+            pattern=pattern,
             limit=limit,
             offset=offset,
             **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
@@ -589,6 +601,7 @@ def paths(
     min_strength: MinStrengthOpt = 0.0,
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
+    pattern: PatternOpt = None,
     profile: ProfileOpt = None,
     backend: BackendOpt = None,
     store: StoreOpt = None,
@@ -603,6 +616,7 @@ def paths(
             k=k,
             max_depth=max_depth,
             min_strength=min_strength,
+            pattern=pattern,
             **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
         )
         with _engine(backend, store) as eng:
@@ -864,6 +878,7 @@ def _named(
     depth: int | None,
     limit: int,
     profile: str | None = None,
+    pattern: str | None = None,
 ) -> NamedQuery:
     """A named query from the options ``viz``, ``export`` and ``cite`` share."""
     if query is QueryName.paths and other is None:
@@ -878,6 +893,7 @@ def _named(
         k=k,
         depth=depth,
         limit=limit,
+        pattern=pattern,
         **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
     )
 
@@ -921,6 +937,7 @@ def viz(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     profile: ProfileOpt = None,
+    pattern: PatternOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -950,6 +967,7 @@ def viz(
             depth=depth,
             limit=limit,
             profile=profile,
+            pattern=pattern,
         )
         suffix = output.suffix.lower().lstrip(".")
         fmt = ExportFormat(suffix) if suffix in ("svg", "png") else ExportFormat.HTML
@@ -971,6 +989,7 @@ def export_cmd(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     profile: ProfileOpt = None,
+    pattern: PatternOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -999,6 +1018,7 @@ def export_cmd(
             depth=depth,
             limit=limit,
             profile=profile,
+            pattern=pattern,
         )
         target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
         _write_result(named, target, fmt, backend, store)
@@ -1038,6 +1058,7 @@ def cite(
     types: TypesOpt = None,
     min_confidence: ConfOpt = None,
     profile: ProfileOpt = None,
+    pattern: PatternOpt = None,
     kinds: KindsOpt = None,
     max_depth: DepthOpt = 6,
     min_strength: MinStrengthOpt = 0.0,
@@ -1067,6 +1088,7 @@ def cite(
             depth=depth,
             limit=limit,
             profile=profile,
+            pattern=pattern,
         )
         with _engine(backend, store) as eng:
             citation, _ = eng.cite(named, base_url=base_url or _public_url(eng.settings))

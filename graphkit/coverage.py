@@ -21,6 +21,8 @@ from graphkit.semantics import ResolvedFilters, explain
 
 if TYPE_CHECKING:
     from graphkit.engine import QueryEngine
+    from graphkit.pattern import Pattern
+    from graphkit.store.base import GraphStore
 
 #: Relationships read at each end (an end with more is a hub, and its silence no question).
 END_LIMIT = 500
@@ -150,3 +152,61 @@ def explain_empty(
             "single filter set aside."
         )
     return EmptyAnswer(reasons=tuple(reasons), relaxations=tuple(found), inert=tuple(inert))
+
+
+def pattern_stop(
+    store: GraphStore,
+    anchor: Entity,
+    inbound: bool,
+    shape: Pattern,
+    max_depth: int,
+    f: ResolvedFilters,
+    time_budget: float,
+    target: Entity | None = None,
+) -> list[str]:
+    """Where a path pattern stops matching, read from the query's anchor: the longest part
+    of it (from the anchor's end) that some path still matches, and the step after it."""
+    n = len(shape.steps)
+    anchored = shape.nodes[-1] if inbound else shape.nodes[0]
+    side = "last" if inbound else "first"
+    if not anchored.holds(anchor.kind):
+        return [
+            f"{anchor.name} is a {anchor.kind.value}; the pattern's {side} node "
+            f"{anchored.text} (column {anchored.column}) does not admit it."
+        ]
+    if target is not None and not shape.nodes[-1].holds(target.kind):
+        last = shape.nodes[-1]
+        return [
+            f"{target.name} is a {target.kind.value}; the pattern's last node {last.text} "
+            f"(column {last.column}) does not admit it."
+        ]
+    for done in range(n, 0, -1):
+        part = shape.suffix(done) if inbound else shape.prefix(done)
+        found = store.pattern_paths(
+            anchor.id,
+            part,
+            inbound=inbound,
+            max_depth=max_depth,
+            min_strength=0.0,
+            filters=f,
+            time_budget=time_budget,
+        )
+        if not found:
+            continue
+        if done == n:
+            end = f"at {target.name}" if target is not None else "at an entity asked for"
+            return [
+                f"Paths {'into' if inbound else 'from'} {anchor.name} match the whole pattern, "
+                f"but none ends {end} (or all are weaker than min_strength)."
+            ]
+        nxt = shape.steps[n - done - 1] if inbound else shape.steps[done]
+        return [
+            f"Paths {'into' if inbound else 'from'} {anchor.name} match {done} of the "
+            f"pattern's {n} steps; none continues with {nxt.text} (column {nxt.column}) "
+            f"within {max_depth} hops under these filters."
+        ]
+    first = shape.steps[-1] if inbound else shape.steps[0]
+    return [
+        f"No hop {'into' if inbound else 'from'} {anchor.name} matches the pattern's {side} "
+        f"step {first.text} (column {first.column}) under these filters."
+    ]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -352,6 +352,11 @@ class ArcIndex:
     @property
     def rel_ids(self) -> list[str]:
         return self.cols.rel_ids
+
+    @cached_property
+    def rel_number(self) -> dict[str, int]:
+        """Relationship id → its number (built the first time a pattern search asks)."""
+        return {rid: i for i, rid in enumerate(self.cols.rel_ids)}
 
     # ------------------------------------------------------------------ profiles
     def _profile(self, weights: Weights | None) -> tuple[FloatArray, IntArray, IntArray]:

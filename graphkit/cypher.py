@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from graphkit.errors import InvalidQuery
+from graphkit.pattern_cypher import CompiledPattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import EntityKind, RelType
 
@@ -53,6 +54,8 @@ def _check(key: str, value: object) -> str:
         return str(value)
     if key == "max_depth" and isinstance(value, int) and 1 <= value <= MAX_DEPTH_LIMIT:
         return str(value)
+    if key == "pattern" and isinstance(value, CompiledPattern):
+        return value.text  # built from allow-listed names and integers only
     raise InvalidQuery(f"{key}={value!r} is not allowed in a query", parameter=key)
 
 

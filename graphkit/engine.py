@@ -25,6 +25,8 @@ from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, 
 from graphkit.named import NamedQuery, Result, permalink
 from graphkit.named import run as run_named
 from graphkit.neo4j_export import ImportFiles, write_import_files
+from graphkit.pattern import Pattern
+from graphkit.pattern import parse as parse_pattern
 from graphkit.profiles import DEFAULT_NAME, ProfileSet, Weights
 from graphkit.query import (
     AssetRequest,
@@ -73,7 +75,7 @@ from graphkit.semantics import (
     rank,
 )
 from graphkit.settings import Settings
-from graphkit.store.base import BestPaths, GraphStore
+from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.text import match_score, normalise
 from graphkit.validate import RawRecord, validate_records
 
@@ -211,18 +213,14 @@ class QueryEngine:
         target = self.require_entity(req.target)
         weights, profile = self.profile(req.profile)
         f = ResolvedFilters.from_request(req, today, weights)
-        found = self.store.best_paths(
-            target.id,
-            inbound=True,
-            max_depth=req.max_depth,
-            min_strength=req.min_strength,
-            filters=f,
-            time_budget=self.settings.time_budget,
-        )
+        shape = parse_pattern(req.pattern) if req.pattern else None
+        found = self._best(target.id, True, req.max_depth, req.min_strength, f, shape)
         kinds = req.kinds if req.kinds is not None else REACH_ACTOR_KINDS
         total, items = self._answer(target, found, True, kinds, f, req.offset, req.limit)
         empty = None
-        if total == 0:
+        if total == 0 and shape is not None:
+            empty = self._explain_pattern(target, True, shape, req.max_depth, f, kinds)
+        elif total == 0:
             empty = self._explain_reached(target, True, kinds, found, f, req)
         return ReachResult(
             target=entity_ref(target),
@@ -232,7 +230,9 @@ class QueryEngine:
             offset=req.offset,
             limit=req.limit,
             items=tuple(items),
-            undated_left_out=self._count_left_out(
+            undated_left_out=0
+            if shape
+            else self._count_left_out(
                 target.id, True, kinds, req.max_depth, req.min_strength, f, total
             ),
             empty=empty,
@@ -245,17 +245,13 @@ class QueryEngine:
         source = self.require_entity(req.source)
         weights, profile = self.profile(req.profile)
         f = ResolvedFilters.from_request(req, today, weights)
-        found = self.store.best_paths(
-            source.id,
-            inbound=False,
-            max_depth=req.max_depth,
-            min_strength=req.min_strength,
-            filters=f,
-            time_budget=self.settings.time_budget,
-        )
+        shape = parse_pattern(req.pattern) if req.pattern else None
+        found = self._best(source.id, False, req.max_depth, req.min_strength, f, shape)
         total, items = self._answer(source, found, False, req.kinds, f, req.offset, req.limit)
         empty = None
-        if total == 0:
+        if total == 0 and shape is not None:
+            empty = self._explain_pattern(source, False, shape, req.max_depth, f, req.kinds)
+        elif total == 0:
             empty = self._explain_reached(source, False, req.kinds, found, f, req)
         return ExposureResult(
             source=entity_ref(source),
@@ -265,7 +261,9 @@ class QueryEngine:
             offset=req.offset,
             limit=req.limit,
             items=tuple(items),
-            undated_left_out=self._count_left_out(
+            undated_left_out=0
+            if shape
+            else self._count_left_out(
                 source.id, False, req.kinds, req.max_depth, req.min_strength, f, total
             ),
             empty=empty,
@@ -278,8 +276,21 @@ class QueryEngine:
         source, target = self.require_entity(req.source), self.require_entity(req.target)
         weights, profile = self.profile(req.profile)
         f = ResolvedFilters.from_request(req, today, weights)
+        shape = parse_pattern(req.pattern) if req.pattern else None
 
         def search(filters: ResolvedFilters) -> list[tuple[float, tuple[str, ...]]]:
+            if shape is not None:
+                matched = self.store.pattern_paths(
+                    source.id,
+                    shape,
+                    inbound=False,
+                    max_depth=req.max_depth,
+                    min_strength=req.min_strength,
+                    filters=filters,
+                    time_budget=self.settings.time_budget,
+                    target=target.id,
+                )
+                return matched.get(target.id, [])[: req.k]
             return self.store.k_paths(
                 source.id,
                 target.id,
@@ -299,12 +310,14 @@ class QueryEngine:
             path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights) for _s, ids in found
         )
         left_out = 0
-        if self._undated_left_out(f):
+        if self._undated_left_out(f) and shape is None:
             wider = search(replace(f, include_undated=True))
             ours = {tuple(ids) for _s, ids in found}
             left_out = sum(1 for _s, ids in wider if tuple(ids) not in ours)
         empty = None
-        if not paths:
+        if not paths and shape is not None:
+            empty = self._explain_pattern(source, False, shape, req.max_depth, f, None, target)
+        elif not paths:
 
             def again(filters: ResolvedFilters, depth: int, strength: float) -> Searched:
                 got = self.store.k_paths(
@@ -330,6 +343,63 @@ class QueryEngine:
             empty=empty,
             profile=profile,
         )
+
+    def _best(
+        self,
+        anchor: str,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        f: ResolvedFilters,
+        shape: Pattern | None,
+    ) -> BestPaths:
+        """Each reached entity's strongest path: any path, or only paths of ``shape``."""
+        if shape is None:
+            return self.store.best_paths(
+                anchor,
+                inbound=inbound,
+                max_depth=max_depth,
+                min_strength=min_strength,
+                filters=f,
+                time_budget=self.settings.time_budget,
+            )
+        matched = self.store.pattern_paths(
+            anchor,
+            shape,
+            inbound=inbound,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            filters=f,
+            time_budget=self.settings.time_budget,
+        )
+        return PathMap({end: paths[0] for end, paths in matched.items()}, self.store.entity_kinds)
+
+    def _explain_pattern(
+        self,
+        anchor: Entity,
+        inbound: bool,
+        shape: Pattern,
+        max_depth: int,
+        f: ResolvedFilters,
+        kinds: Iterable[EntityKind] | None,
+        target: Entity | None = None,
+    ) -> EmptyAnswer:
+        """Which step of the pattern found nothing: the longest part of it, read from the
+        anchor, that some path still matches, and the step after it."""
+        reasons = coverage.pattern_stop(
+            self.store,
+            anchor,
+            inbound,
+            shape,
+            max_depth,
+            f,
+            self.settings.time_budget,
+            target,
+        )
+        if kinds is not None and "the whole pattern" in reasons[0]:
+            wanted = ", ".join(sorted(k.value for k in kinds))
+            reasons.append(f"Only entities of these kinds were asked for: {wanted}.")
+        return EmptyAnswer(reasons=tuple(reasons))
 
     def _explain_reached(
         self,

@@ -62,6 +62,9 @@ class NamedQuery(Filters):
         default=None, ge=1, le=3, description="Neighbourhood and asset: hops around the centre."
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description="Most results.")
+    pattern: str | None = Field(
+        default=None, max_length=500, description="Reach, exposure, paths: a path pattern."
+    )
 
     def request(self) -> Request:
         """The typed request this names (:class:`InvalidQuery` when it cannot be built)."""
@@ -73,7 +76,11 @@ class NamedQuery(Filters):
             "min_confidence": self.min_confidence,
             "profile": self.profile,
         }
-        deep = {"max_depth": self.max_depth, "min_strength": self.min_strength}
+        deep = {
+            "max_depth": self.max_depth,
+            "min_strength": self.min_strength,
+            "pattern": self.pattern,
+        }
         try:
             if self.query is QueryName.reach:
                 return ReachRequest(

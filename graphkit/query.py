@@ -89,6 +89,12 @@ class ReachRequest(Filters):
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
     offset: int = Field(default=0, ge=0, description=_OFFSET)
+    pattern: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
+        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
+    )
 
 
 class ExposureRequest(Filters):
@@ -106,6 +112,12 @@ class ExposureRequest(Filters):
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
     offset: int = Field(default=0, ge=0, description=_OFFSET)
+    pattern: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
+        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
+    )
 
 
 class PathsRequest(Filters):
@@ -116,6 +128,12 @@ class PathsRequest(Filters):
     k: int = Field(default=5, ge=1, le=50, description="How many paths.")
     max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
     min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
+    pattern: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
+        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
+    )
 
 
 class NeighbourhoodRequest(Filters):

@@ -354,7 +354,8 @@ async function showDetails(id) {
 }
 
 // ------------------------------------------------------------------ running a query
-const FIELDS = ["mode", "target", "from_date", "as_of", "known_by", "max_depth", "min_confidence", "profile"];
+const FIELDS = ["mode", "target", "from_date", "as_of", "known_by", "max_depth", "min_confidence", "profile", "pattern"];
+const MODES_WITH_PATTERN = new Set(["reach", "exposure", "paths"]);
 
 function chosenTypes() { return [...$("types").selectedOptions].map((o) => o.value); }
 
@@ -367,6 +368,7 @@ function currentParams() {
     if (!value) continue;
     if (key === "target" && mode !== "paths") continue;
     if (key === "from_date" && mode !== "diff") continue;
+    if (key === "pattern" && !MODES_WITH_PATTERN.has(mode)) continue;
     params.set(key, value);
   }
   for (const t of chosenTypes()) params.append("types", t);
@@ -378,6 +380,7 @@ function showFields() {
   $("target-field").hidden = mode !== "paths";
   $("from-field").hidden = mode !== "diff";
   $("max_depth").disabled = !MODES_WITH_DEPTH.has(mode);
+  $("pattern").disabled = !MODES_WITH_PATTERN.has(mode);
 }
 
 async function run(event) {
@@ -403,7 +406,7 @@ async function run(event) {
     const params = currentParams();
     history.replaceState(null, "", `?${params}`);
     const filters = [["as_of", params.get("as_of")], ["known_by", params.get("known_by")], ["min_confidence", params.get("min_confidence")], ["profile", params.get("profile")], ...params.getAll("types").map((t) => ["types", t])];
-    const depth = [["max_depth", params.get("max_depth")]];
+    const depth = [["max_depth", params.get("max_depth")], ["pattern", params.get("pattern")]];
     $("status").textContent = "Asking…";
     await state.stylesReady;
     let named = null;

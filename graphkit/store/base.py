@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from graphkit.errors import InvalidQuery
 from graphkit.model import Batch, Entity, Relationship, Source
+from graphkit.pattern import Pattern
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind, fingerprint
 from graphkit.semantics import ResolvedFilters
@@ -185,6 +186,24 @@ class GraphStore(ABC):
         time_budget: float,
     ) -> list[tuple[float, tuple[str, ...]]]:
         """The ``k`` best simple paths from source to target, in canonical order."""
+
+    @abstractmethod
+    def pattern_paths(
+        self,
+        anchor: str,
+        pattern: Pattern,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+        target: str | None = None,
+    ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
+        """Every simple path of at most ``max_depth`` hops that ``pattern`` (in influence
+        order) admits, starting at ``anchor`` (ending there when ``inbound``), grouped by the
+        entity at the other end (only ``target``, when given), strongest first in canonical
+        order, relationship ids from the anchor outward."""
 
     @abstractmethod
     def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:

@@ -45,6 +45,8 @@ from graphkit.model import (
     canonical_json,
     edge_facts,
 )
+from graphkit.pattern import HopFacts, Pattern
+from graphkit.pattern import search as search_pattern
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
 from graphkit.schema import Confidence, EntityKind, confidence_rank, fingerprint
@@ -645,6 +647,51 @@ class EmbeddedStore(GraphStore):
             time_budget=time_budget,
         )
         return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
+
+    def pattern_paths(
+        self,
+        anchor: str,
+        pattern: Pattern,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+        target: str | None = None,
+    ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
+        index = self._index_for(anchor, *([target] if target else []))
+        view, cols, number, rel_number = (
+            index.view(filters),
+            index.cols,
+            index.node_number,
+            index.rel_number,
+        )
+
+        def kind(node: str) -> EntityKind:
+            return KINDS[int(cols.node_kind[number[node]])]
+
+        def facts(rel_id: str) -> HopFacts:
+            i = rel_number[rel_id]
+            share = float(cols.share[i])
+            return HopFacts(
+                REL_TYPES[int(cols.rel_type[i])],
+                None if share != share else share,  # NaN: not recorded
+                float(cols.confidence[i]),
+            )
+
+        return search_pattern(
+            pattern.reversed() if inbound else pattern,
+            anchor,
+            inbound=inbound,
+            arcs=view.arcs_into if inbound else view.arcs_from,
+            facts=facts,
+            kind=kind,
+            max_depth=max_depth,
+            min_strength=min_strength,
+            time_budget=time_budget,
+            target=target,
+        )
 
     def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
         return self._ensure_index().arcs(filters)

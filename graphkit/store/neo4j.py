@@ -32,6 +32,8 @@ from graphkit.errors import (
     Issue,
 )
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
+from graphkit.pattern import Pattern
+from graphkit.pattern_cypher import compile_pattern
 from graphkit.profiles import Weights
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.readonly_cypher import check_plan, plain
@@ -92,6 +94,10 @@ def _translated(what: str) -> Iterator[None]:
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
     except (nx.Neo4jError, nx.DriverError) as exc:
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
+
+
+#: Flow parameters a compiled pattern does not use (its steps name their types).
+_FLOWS = ("forward", "reverse", "both")
 
 
 def _weigh(
@@ -594,6 +600,71 @@ class Neo4jStore(GraphStore):
             found.append((path_key(strength, ids), strength, ids))
         found.sort(key=lambda item: item[0])
         return [(s, ids) for _key, s, ids in found[:k]]
+
+    def pattern_paths(
+        self,
+        anchor: str,
+        pattern: Pattern,
+        *,
+        inbound: bool,
+        max_depth: int,
+        min_strength: float,
+        filters: ResolvedFilters,
+        time_budget: float,
+        target: str | None = None,
+    ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
+        ends = [anchor] if target is None else [anchor, target]
+        kinds = self.entity_kinds(ends)
+        anchored = pattern.nodes[-1] if inbound else pattern.nodes[0]
+        if anchor not in kinds or not anchored.holds(kinds[anchor]):
+            return {}
+        if target is not None and (
+            target not in kinds or not pattern.nodes[-1].holds(kinds[target]) or target == anchor
+        ):
+            return {}
+        compiled = compile_pattern(
+            pattern, filters, max_depth=max_depth, inbound=inbound, to_target=target is not None
+        )
+        query = cypher.render("read/pattern_paths", pattern=compiled)
+        params = {k: v for k, v in self._flow_params(filters).items() if k not in _FLOWS}
+        rows = self._rows(
+            query,
+            "pattern search",
+            timeout=time_budget,
+            anchor=anchor,
+            target=target,
+            max_depth=max_depth,
+            max_paths=MAX_PATH_ROWS,
+            **params,
+            **compiled.params,
+        )
+        if len(rows) >= MAX_PATH_ROWS:
+            raise BoundExceeded(
+                f"more than {MAX_PATH_ROWS} paths match the pattern; narrow it (fewer "
+                "repetitions, node tests, a smaller max_depth).",
+                bound="paths",
+            )
+        weights = filters.weights
+        found: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
+        for r in rows:
+            ids = tuple(r["rels"])
+            if inbound:
+                ids = ids[::-1]  # from the anchor outward
+            strength = 1.0
+            if weights is None:
+                for s in r["strengths"]:
+                    strength *= float(s)
+            else:
+                for rel_type, share, conf, number in r["facts"]:
+                    strength *= _weigh(weights, rel_type, share, conf, number)
+            if strength <= 0.0 or strength < min_strength:
+                continue
+            # One path can match in several ways (where a repeated step ends): keep it once.
+            found[r["first"] if inbound else r["last"]][ids] = strength
+        return {
+            end: sorted(((s, ids) for ids, s in paths.items()), key=lambda x: path_key(*x))
+            for end, paths in found.items()
+        }
 
     def influence_arcs(self, filters: ResolvedFilters, time_budget: float) -> list[Arc]:
         params = self._flow_params(filters)

@@ -333,3 +333,26 @@ def test_choosing_a_profile_reranks_and_names_it(page: object, live_server: str)
     pg.wait_for_selector("#results h2:has-text('profile sceptic')")  # type: ignore[attr-defined]
     assert "Chinese or Hong Kong shareholders" in first.inner_text()
     assert "profile=sceptic" in pg.url  # type: ignore[attr-defined]
+
+
+def test_a_path_shape_narrows_the_answer_and_a_bad_one_says_where(
+    page: object, live_server: str
+) -> None:
+    pg = page
+    pg.goto(live_server + "/?entity=hikvision-camera-data&mode=reach")  # type: ignore[attr-defined]
+    _actor(pg, "Hikvision").wait_for()
+    everyone = pg.locator("article.actor").count()  # type: ignore[attr-defined]
+    pg.fill(  # type: ignore[attr-defined]
+        "#pattern",
+        "(StateBody|PartyOrganisation) -[CONTROLS|MEMBER_OF|HOLDS_POSITION]->+ () "
+        "-[HAS_ACCESS_TO]-> (DataAsset)",
+    )
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelectorAll('article.actor').length < n", arg=everyone
+    )
+    names = pg.inner_text("#results")  # type: ignore[attr-defined]
+    assert "Chinese Communist Party" in names and "pattern=" in pg.url  # type: ignore[attr-defined]
+    pg.fill("#pattern", "(StateBody) -[OWNZ]-> ()")  # type: ignore[attr-defined]
+    pg.click("#run")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#status:has-text('column 15')")  # type: ignore[attr-defined]

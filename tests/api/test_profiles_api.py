@@ -35,3 +35,25 @@ def test_unknown_or_hostile_profile_names_are_refused(client: TestClient) -> Non
         r = client.get("/reach", params={"target": R, "profile": name})
         assert r.status_code == 422, name
         assert r.json()["parameter"] == "profile"
+
+
+def test_path_patterns_over_http(client: TestClient) -> None:
+    shape = "(StateBody) -[CONTROLS]-> (Platform) -[AGREEMENT_WITH]-> (Port) -[HOSTS]-> ()"
+    r = client.get("/reach", params={"target": R, "as_of": TODAY, "pattern": shape})
+    assert r.status_code == 200
+    assert [i["entity"]["id"] for i in r.json()["items"]] == ["cn-government"]
+    for bad, column in (
+        ("(StateBody) -[OWNS]-> (x) DETACH DELETE x //", 24),
+        ("(StateBody) -[OWNS]->", 22),
+        ("() -[OWNS|BANS]-> ()", 11),
+    ):
+        refused = client.get("/reach", params={"target": R, "pattern": bad})
+        assert refused.status_code == 422, bad
+        body = refused.json()
+        assert body["parameter"] == "pattern" and f"column {column}" in body["detail"]
+    long = client.get("/reach", params={"target": R, "pattern": "()" + " -[]-> ()" * 100})
+    assert long.status_code == 422 and long.json()["parameter"] == "pattern"
+    cited = client.get(
+        "/cite", params={"query": "reach", "entity": R, "pattern": shape, "format": "md"}
+    ).text
+    assert "--pattern" in cited

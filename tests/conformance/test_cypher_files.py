@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from graphkit import cypher
 from graphkit.engine import QueryEngine
+from graphkit.pattern import parse
+from graphkit.pattern_cypher import compile_pattern
 from graphkit.query import MAX_DEPTH_LIMIT
-from graphkit.schema import EntityKind, RelType
+from graphkit.schema import TRAVERSABLE, EntityKind, RelType
+from graphkit.semantics import ResolvedFilters
 from graphkit.store.neo4j import Neo4jStore
 
 SAMPLE = {
@@ -18,6 +22,19 @@ SAMPLE = {
     "type": RelType.OWNS,
     "label": "Entity",
     "max_depth": 3,
+    # A pattern with every construct: kinds, alternatives, conditions, repetitions.
+    "pattern": compile_pattern(
+        parse(
+            "(StateBody|PartyOrganisation) -[OWNS share>=0.25 | CONTROLS]->+ (Company) "
+            "-[]->{0,2} () -[HAS_ACCESS_TO confidence>=reported]-> (DataAsset)"
+        ),
+        ResolvedFilters(
+            as_of=date(2020, 1, 1), known_by=None, types=TRAVERSABLE, min_confidence=None
+        ),
+        max_depth=4,
+        inbound=True,
+        to_target=False,
+    ),
 }
 
 
