@@ -49,6 +49,7 @@ class Footnote(BaseModel):
     locator: str | None = None
     excerpt: str
     stance: str = Field(description="supports or disputes")
+    note: str | None = Field(default=None, description="How the excerpt was read, if said.")
 
 
 class Citation(BaseModel):
@@ -96,12 +97,12 @@ class _Notes:
     """Footnotes numbered in order of first use; the same passage is cited once."""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, str, str], Footnote] = {}
+        self.by_key: dict[tuple[str, str, str, str], Footnote] = {}
 
     def cite(self, hop: Hop) -> list[int]:
         numbers = []
         for ev in hop.evidence:
-            key = (ev.source_id, ev.excerpt, ev.stance)
+            key = (ev.source_id, ev.excerpt, ev.stance, ev.note or "")
             note = self.by_key.get(key)
             if note is None:
                 note = Footnote(
@@ -114,6 +115,7 @@ class _Notes:
                     locator=ev.locator,
                     excerpt=ev.excerpt,
                     stance=ev.stance,
+                    note=ev.note,
                 )
                 self.by_key[key] = note
             if note.number not in numbers:
@@ -301,7 +303,8 @@ def _md_note(n: Footnote) -> str:
         parts.append(f"<{url}>")
     elif n.url:
         parts.append(md(n.url))
-    return f"[^{n.number}]: " + ", ".join(parts) + f". Stance: {n.stance}."
+    note = f" Note: {md(n.note)}" if n.note else ""
+    return f"[^{n.number}]: " + ", ".join(parts) + f". Stance: {n.stance}.{note}"
 
 
 def _markdown(
@@ -355,7 +358,9 @@ def _html_note(n: Footnote) -> str:
     return (
         f'<li id="gk-fn-{n.number}" value="{n.number}"><q>{_h(n.excerpt)}</q> — '
         + ", ".join(where)
-        + f'. <span class="gk-stance gk-{_h(n.stance)}">{_h(n.stance)}</span></li>'
+        + f'. <span class="gk-stance gk-{_h(n.stance)}">{_h(n.stance)}</span>'
+        + (f' <span class="gk-note">Note: {_h(n.note)}</span>' if n.note else "")
+        + "</li>"
     )
 
 

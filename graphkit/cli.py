@@ -290,6 +290,8 @@ def _print_evidence(hop: Hop, indent: str) -> None:
             markup=False,
         )
         out.print(f"{indent}  “{excerpt}”", highlight=False, style="dim italic", markup=False)
+        if ev.note:
+            out.print(f"{indent}  note: {ev.note}", highlight=False, style="dim", markup=False)
 
 
 def _print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:

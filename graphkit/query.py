@@ -202,6 +202,9 @@ class EvidenceView(_Model):
     excerpt: str
     locator: str | None = None
     stance: str
+    note: str | None = Field(
+        default=None, description="What the data's editor adds: how the excerpt was read."
+    )
 
 
 class Hop(_Model):

@@ -294,6 +294,7 @@ def evidence_views(rel: Relationship, sources: Mapping[str, Source]) -> tuple[Ev
                 excerpt=ev.excerpt,
                 locator=ev.locator,
                 stance=ev.stance.value,
+                note=ev.note,
             )
         )
     return tuple(views)

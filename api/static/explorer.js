@@ -149,6 +149,7 @@ function evidenceList(hop) {
     line.append(el("strong", { text: ev.stance === "disputes" ? "Disputed by: " : "Source: " }));
     const title = ev.url ? el("a", { href: ev.url, rel: "noopener", target: "_blank", text: ev.title }) : el("span", { text: ev.title });
     line.append(title, ` (${ev.date || "undated"}) `, el("q", { text: ev.excerpt }));
+    if (ev.note) line.append(el("span", { class: "ev-note", text: ` Note: ${ev.note}` }));
     list.append(line);
   }
   return list;

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
@@ -107,6 +107,19 @@ def _weigh(
     name, or the confidence number when there is none)."""
     level: Confidence | float = Confidence(conf) if conf is not None else float(number)
     return weights.weigh(RelType(rel_type), share, level)
+
+
+def _path_strength(row: Mapping[str, Any], weights: Weights | None) -> float:
+    """A returned path's strength: the product of its stored hop strengths, or of the
+    profile's weights of its hops' facts."""
+    strength = 1.0
+    if weights is None:
+        for s in row["strengths"]:
+            strength *= float(s)
+    else:
+        for rel_type, share, conf, number in row["facts"]:
+            strength *= _weigh(weights, rel_type, share, conf, number)
+    return strength
 
 
 def _chunks(rows: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
@@ -585,15 +598,8 @@ class Neo4jStore(GraphStore):
                 bound="paths",
             )
         found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
-        weights = filters.weights
         for r in rows:
-            strength = 1.0
-            if weights is None:
-                for s in r["strengths"]:
-                    strength *= float(s)
-            else:
-                for rel_type, share, conf, number in r["facts"]:
-                    strength *= _weigh(weights, rel_type, share, conf, number)
+            strength = _path_strength(r, filters.weights)
             if strength <= 0.0 or strength < min_strength:
                 continue
             ids = tuple(r["rels"])
@@ -644,19 +650,12 @@ class Neo4jStore(GraphStore):
                 "repetitions, node tests, a smaller max_depth).",
                 bound="paths",
             )
-        weights = filters.weights
         found: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         for r in rows:
             ids = tuple(r["rels"])
             if inbound:
                 ids = ids[::-1]  # from the anchor outward
-            strength = 1.0
-            if weights is None:
-                for s in r["strengths"]:
-                    strength *= float(s)
-            else:
-                for rel_type, share, conf, number in r["facts"]:
-                    strength *= _weigh(weights, rel_type, share, conf, number)
+            strength = _path_strength(r, filters.weights)
             if strength <= 0.0 or strength < min_strength:
                 continue
             # One path can match in several ways (where a repeated step ends): keep it once.

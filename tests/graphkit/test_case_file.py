@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from graphkit.engine import QueryEngine
+from graphkit.named import NamedQuery
 from graphkit.query import PathsRequest, ReachRequest
 from ingest import read_path
 from tests.conftest import ROOT, SEED
@@ -64,3 +65,17 @@ def test_conflicting_reports_are_kept_as_disputes(engine: QueryEngine) -> None:
         PathsRequest(source="cosco-shipping", target="port-of-piraeus", as_of="2022-01-01"), TODAY
     )
     assert later.paths[0].hops[0].share == 0.67
+
+
+def test_how_an_excerpt_was_read_travels_with_it(engine: QueryEngine) -> None:
+    """The editor's note on an excerpt ("state-owned" read as owned by the Chinese state)
+    reaches the answer and the citation's footnote."""
+    engine.ingest(read_path(CASE))
+    citation, _ = engine.cite(
+        NamedQuery(query="paths", entity="cn-government", target=DATA),
+        base_url="https://graph.example.org",
+        today=TODAY,
+    )
+    noted = [n for n in citation.footnotes if n.note]
+    assert noted and "owned by the Chinese state" in noted[0].note  # type: ignore[operator]
+    assert "Note: " in citation.markdown and "gk-note" in citation.html

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from graphkit.schema import Role
 from ingest import read_path
 from tests.conftest import SEED, TODAY
 from tests.seed_texts import seed_text, squeeze
+from tests.test_cli import _cli
 
 BASE = "https://graph.example.org"
 DAY = date.fromisoformat(TODAY)
@@ -43,13 +43,7 @@ def test_cite_paths_on_the_command_line_quotes_every_document_verbatim(tmp_path:
     store = tmp_path / "cite.db"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return _cli(*args, store=store)
 
     assert cli("load", str(SEED)).returncode == 0
     done = cli("cite", "paths", "cn-government", "fedasil", "--base-url", BASE)

@@ -5,7 +5,6 @@ files get clear errors."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from graphkit.profiles import DEFAULT, Profile, read_profile
 from graphkit.query import DiffRequest, ExposureRequest, PathsRequest, ReachRequest
 from graphkit.schema import RelType, hop_strength
 from tests.conftest import SEED
+from tests.test_cli import _cli
 
 DAY = date(2026, 11, 22)
 ROTTERDAM = "rotterdam-port-logistics-data"
@@ -155,13 +155,7 @@ def test_the_command_line_takes_a_profile_file(tmp_path: Path) -> None:
     store = tmp_path / "cli.db"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return _cli(*args, store=store)
 
     assert cli("load", str(SEED)).returncode == 0
     mine = tmp_path / "mine.yaml"
