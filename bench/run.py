@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,11 @@ def _say(step: str) -> None:
     print(f"[{time.perf_counter() - _BEGAN:7.1f} s] {step}", file=sys.stderr, flush=True)
 
 
+def _nx_paths(graph: Any, source: str, target: str) -> list[Any]:
+    """networkx's five shortest simple paths by weight (the side-by-side baseline)."""
+    return list(islice(nx.shortest_simple_paths(graph, source, target, weight="weight"), 5))
+
+
 def _time(fns: list[Callable[[], Any]], repeat: int, budget: float = ROW_BUDGET) -> list[float]:
     """Milliseconds per call: each function warmed up once, then timed ``repeat`` times,
     stopping early (but never before one sample) once ``budget`` seconds are spent; a first
@@ -354,16 +360,16 @@ def run(
             for store_name, st in stores.items():
                 row[store_name] = _summary(
                     _time(
-                        [lambda t=t, st=st, inb=inbound: _core(st, t, inb, today) for t in targets],
+                        [partial(_core, st, t, inbound, today) for t in targets],
                         repeat,
                     )
                 )
             row["networkx"] = _summary(
-                _time([lambda t=t, g=nx_graph: _nx_reach(g, t) for t in targets], repeat)
+                _time([partial(_nx_reach, nx_graph, t) for t in targets], repeat)
             )
             row["ours_full"] = _summary(
                 _time(
-                    [lambda t=t, inb=inbound: _answer(ours, t, inb, today) for t in targets],
+                    [partial(_answer, ours, t, inbound, today) for t in targets],
                     repeat,
                 )
             )
@@ -384,8 +390,8 @@ def run(
         prow[engine_name] = _summary(
             _time(
                 [
-                    lambda s=s, t=t, e=eng: e.paths(
-                        PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4)
+                    partial(
+                        eng.paths, PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4)
                     )
                     for s, t in pairs
                 ],
@@ -394,12 +400,7 @@ def run(
         )
     prow["networkx"] = _summary(
         _time(
-            [
-                lambda s=s, t=t: list(
-                    islice(nx.shortest_simple_paths(graph, s, t, weight="weight"), 5)
-                )
-                for s, t in pairs
-            ],
+            [partial(_nx_paths, graph, s, t) for s, t in pairs],
             repeat,
         )
     )

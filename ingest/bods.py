@@ -571,15 +571,16 @@ def read_bods(path: Path) -> Iterator[RawRecord]:
                 details = {
                     **details,
                     **{
-                        f: newest.get(details.get(f), details.get(f))
+                        f: newest.get(str(details.get(f)), details.get(f))
                         for f in ("subject", "interestedParty")
                     },
                 }
                 stmt = {**stmt, "recordDetails": details}
-            for v in (version, version.closed_by):
-                if v is not None and v.source["id"] not in sources:
-                    sources.add(v.source["id"])
-                    yield RawRecord("sources", v.source, v.file, v.position)
+            versions: tuple[_Version | None, ...] = (version, version.closed_by)
+            for ver in versions:
+                if ver is not None and ver.source["id"] not in sources:
+                    sources.add(ver.source["id"])
+                    yield RawRecord("sources", ver.source, ver.file, ver.position)
             for rel in _relationships(stmt, key, version):
                 yield RawRecord("relationships", rel, name, position)
 

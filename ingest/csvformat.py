@@ -206,7 +206,9 @@ def read_csv_folder(path: Path, report: LoadReport | None = None) -> Iterator[Ra
     rel_file = path / "relationships.csv"
     if rel_file.exists():
         for number, row in _rows(rel_file, issues):
-            evidence = {k: row.pop(k) for k in ("excerpt", "stance", "locator") if k in row}
+            evidence: dict[str, str] = {
+                k: row.pop(k) for k in ("excerpt", "stance", "locator") if k in row
+            }
             if "evidence_source" in row:
                 evidence["source"] = row.pop("evidence_source")
             key = with_derived_id(row).get("id") or f"line {number}"

@@ -45,9 +45,9 @@ class _LineLoader(yaml.SafeLoader):
                     None,
                     None,
                     f"nested deeper than {MAX_DEPTH} levels",
-                    self.peek_event().start_mark,
+                    cast(Any, self).peek_event().start_mark,  # untyped in the stubs
                 )
-            node = super().compose_node(parent, index)
+            node: Any = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         if getattr(node, "expanded", None) is None:

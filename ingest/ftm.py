@@ -112,7 +112,7 @@ def _source_for(data: dict[str, Any], props: dict[str, list[str]], file: str) ->
 
 def _check(data: Any, file: str, line: int) -> tuple[Any, list[Issue]]:
     """The FtM proxy for a record, or the problems with it."""
-    where = {"file": file, "line": line}
+    where: dict[str, Any] = {"file": file, "line": line}
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return None, [
             Issue(**where, record=None, field="id", message="expected an object with a string 'id'")
