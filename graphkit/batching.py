@@ -64,7 +64,6 @@ class Batcher:
         #: Entity id -> kind as written in the stream (validation checks the kind).
         self.entity_kinds: dict[str, Any] = {}
         self.source_ids: set[str] = set()
-        self.deferred = 0
 
     def batches(self, records: Iterable[RawRecord]) -> Iterator[list[RawRecord]]:
         """The batches, in order; the last one carries every reference still unresolved."""
@@ -97,7 +96,6 @@ class Batcher:
         later: list[RawRecord] = []
         for rec, (es, ss) in zip(records, refs, strict=True):
             (later if es & missing_e or ss & missing_s else ready).append(rec)
-        self.deferred = len(later)
         return ready, later
 
 

@@ -33,9 +33,6 @@ class Settings(BaseSettings):
     time_budget: float = Field(
         default=10.0, gt=0, description="Seconds one traversal may run before it is stopped."
     )
-    max_expansions: int = Field(
-        default=2_000_000, ge=1000, description="Most arcs one path search may expand."
-    )
 
     api_keys: list[str] = Field(
         default_factory=list,

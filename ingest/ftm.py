@@ -71,9 +71,6 @@ KEPT_PROPERTIES = (
 )
 
 
-FtmReport = LoadReport
-
-
 def _first(values: list[str] | None) -> str | None:
     return values[0] if values else None
 
@@ -316,7 +313,7 @@ def _restored(
 
 
 def read_ftm(
-    path: Path, report: FtmReport | None = None, restore: bool = False
+    path: Path, report: LoadReport | None = None, restore: bool = False
 ) -> Iterator[RawRecord]:
     """Raw records from a FollowTheMoney JSON-lines file (or a folder of them).
 
@@ -327,7 +324,7 @@ def read_ftm(
     Raises:
         InvalidData: every malformed line, with file, line, record and field.
     """
-    report = report or FtmReport()
+    report = report or LoadReport()
     files = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
     issues: list[Issue] = []
     for file in files:

@@ -85,9 +85,6 @@ ISO3 = {
 }
 
 
-IcijReport = LoadReport
-
-
 def _date(value: str) -> str | None:
     """ICIJ dates come as ``23-MAR-2006`` or ISO; returns ISO or raises ValueError."""
     value = value.strip()
@@ -136,13 +133,13 @@ def _rows(file: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield number, _clean(row)
 
 
-def read_icij(path: Path, report: IcijReport | None = None) -> Iterator[RawRecord]:
+def read_icij(path: Path, report: LoadReport | None = None) -> Iterator[RawRecord]:
     """Raw records from a folder of ICIJ Offshore Leaks CSVs.
 
     Raises:
         InvalidData: missing files or columns, bad dates — with file, line and field.
     """
-    report = report or IcijReport()
+    report = report or LoadReport()
     issues: list[Issue] = []
     if not (path / "relationships.csv").exists():
         raise InvalidData(

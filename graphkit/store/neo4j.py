@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, Transaction
-from neo4j import exceptions as nx
+from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from graphkit import cypher
@@ -79,9 +79,13 @@ def _translated(what: str) -> Iterator[None]:
         yield
     except GraphkitError:
         raise
-    except (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError) as exc:
+    except (
+        neo4j_errors.ServiceUnavailable,
+        neo4j_errors.SessionExpired,
+        neo4j_errors.AuthError,
+    ) as exc:
         raise BackendUnavailable(f"Neo4j is unavailable during {what}: {exc}") from exc
-    except nx.ClientError as exc:
+    except neo4j_errors.ClientError as exc:
         code = exc.code or ""
         if "TransactionTimedOut" in code or "Terminated" in code:
             raise BoundExceeded(
@@ -92,7 +96,7 @@ def _translated(what: str) -> Iterator[None]:
         if "ConstraintValidationFailed" in code:
             raise InvalidData([Issue(None, None, None, f"Neo4j refused the batch: {exc}")]) from exc
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
-    except (nx.Neo4jError, nx.DriverError) as exc:
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
 
 
@@ -151,7 +155,7 @@ class Neo4jStore(GraphStore):
                 notifications_disabled_classifications=["UNRECOGNIZED"],
             )
             self._driver.verify_connectivity()
-        except (nx.Neo4jError, nx.DriverError, ValueError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
             raise BackendUnavailable(
                 f"cannot reach Neo4j at {settings.neo4j_uri}: {exc}. Start a local server with "
                 "`scripts/neo4j-local start` or set NEO4J_URI."
@@ -203,10 +207,12 @@ class Neo4jStore(GraphStore):
                     result = work(tx)
                     tx.commit()
                     return result
-            except (nx.Neo4jError, nx.DriverError) as exc:
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
                 if not exc.is_retryable():
                     raise
-                unreachable = isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired)
+                unreachable = isinstance(
+                    exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired
+                )
                 budget = (
                     self.settings.neo4j_unavailable_seconds
                     if unreachable
@@ -278,7 +284,7 @@ class Neo4jStore(GraphStore):
             return self._read(work, "read-only Cypher", timeout=time_budget)
         except GraphkitError as exc:
             cause = exc.__cause__
-            if isinstance(cause, nx.ClientError) and not isinstance(exc, BoundExceeded):
+            if isinstance(cause, neo4j_errors.ClientError) and not isinstance(exc, BoundExceeded):
                 # The server's own account of a bad query (syntax, missing parameter, a
                 # write in a read transaction) is the caller's to read.
                 raise InvalidQuery(

@@ -21,7 +21,8 @@ from graphkit.query import OwnersRequest
 from graphkit.validate import validate_records
 from ingest import detect, read_path
 from ingest.bods import read_bods
-from ingest.ftm import FtmReport, read_ftm
+from ingest.ftm import read_ftm
+from ingest.report import LoadReport
 from tests.conftest import ROOT
 
 DATA = ROOT.parent / "shared" / "data"
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_ftm_zala_cluster_counts_and_ownerships() -> None:
-    report = FtmReport()
+    report = LoadReport()
     batch = validate_records(read_ftm(ZALA, report))
     assert (len(batch.entities), len(batch.relationships), report.read) == (17, 21, 91)
     assert report.skipped == {
@@ -219,9 +220,9 @@ def test_gleif_level1_level2_and_exceptions() -> None:
 
 
 def test_icij_fixture_follows_the_published_layout() -> None:
-    from ingest.icij import IcijReport, read_icij
+    from ingest.icij import read_icij
 
-    report = IcijReport()
+    report = LoadReport()
     batch = validate_records(read_icij(ICIJ, report))
     assert (len(batch.entities), len(batch.relationships), report.read) == (9, 7, 17)
     assert report.skipped == {"similar: a resolution hint, not a fact": 1}
