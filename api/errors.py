@@ -19,7 +19,6 @@ from graphkit.errors import (
     GraphkitError,
     InvalidData,
     InvalidQuery,
-    NoPath,
     SourceNotFound,
     redact,
 )
@@ -41,7 +40,6 @@ class Mapping:
 HANDLERS: list[tuple[type[GraphkitError], Mapping]] = [
     (EntityNotFound, Mapping(404, "entity-not-found", "Entity not found")),
     (SourceNotFound, Mapping(404, "source-not-found", "Source not found")),
-    (NoPath, Mapping(404, "no-path", "No path")),
     (InvalidData, Mapping(422, "invalid-data", "Invalid data; nothing was written")),
     (InvalidQuery, Mapping(422, "invalid-query", "Query not allowed")),
     (BoundExceeded, Mapping(504, "bound-exceeded", "Query too broad")),

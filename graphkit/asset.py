@@ -22,7 +22,7 @@ from graphkit.schema import (
     Flow,
     RelType,
     Role,
-    confidence_rank,
+    confidence_factor,
     influence_arcs,
 )
 from graphkit.semantics import (
@@ -109,7 +109,10 @@ def asset_view(
             if rel.type not in wanted or not nears:
                 continue
             near = nears[0]
-            if f.min_confidence is not None and confidence_rank(rel.confidence) < f.min_confidence:
+            if (
+                f.min_confidence is not None
+                and confidence_factor(rel.confidence) < f.min_confidence
+            ):
                 continue
             if not known_passes(known_from(rel, srcs), f):
                 unknown.add(rel.id)

@@ -624,7 +624,9 @@ def paths(
         with _engine(backend, store) as eng:
             result = eng.paths(req)
         if as_json:
-            _emit_json(result)
+            _emit_json(result)  # the answer (with why it is empty), then the exit code
+            if not result.paths:
+                raise NoPath(f"no influence path from {source!r} to {target!r}")
             return
         out.print(
             f"\n[bold]Paths from {escape(result.source.name)} to "

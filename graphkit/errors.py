@@ -42,7 +42,9 @@ class SourceNotFound(GraphkitError):
 
 
 class NoPath(GraphkitError):
-    """No influence path joins two entities under the query's filters and bounds."""
+    """No influence path joins two entities under the query's filters and bounds: the CLI's
+    exit status 3 for an empty ``paths`` answer. (The API answers 200 with an empty list and
+    the reasons, since an empty answer is an answer.)"""
 
 
 class InvalidQuery(GraphkitError):

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from graphkit.schema import Confidence, EntityKind, RelType, confidence_rank, hop_strength
+from graphkit.schema import Confidence, EntityKind, RelType, confidence_factor, hop_strength
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/>#\-]{0,299}$"
@@ -328,7 +328,7 @@ def edge_facts(rel: Relationship, sources: Mapping[str, Source]) -> dict[str, An
         "strength": rel.strength,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
-        "confidence": confidence_rank(rel.confidence),
+        "confidence": confidence_factor(rel.confidence),
         "known": date_floor(known).isoformat() if known else None,
         # What an influence profile weighs again: the share, and the confidence level's name
         # (None when the confidence is a number, which "confidence" then holds).

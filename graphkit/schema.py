@@ -441,11 +441,6 @@ def confidence_factor(confidence: Confidence | float) -> float:
     return float(confidence)
 
 
-def confidence_rank(confidence: Confidence | float) -> float:
-    """A comparable number for ``min_confidence`` filters (the same scale as the factor)."""
-    return confidence_factor(confidence)
-
-
 def hop_strength(rel_type: RelType, share: float | None, confidence: Confidence | float) -> float:
     """Strength of one hop: the type's base (or the share) times the confidence factor.
 

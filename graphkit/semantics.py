@@ -25,7 +25,7 @@ from graphkit.schema import (
     TRAVERSABLE,
     Confidence,
     RelType,
-    confidence_rank,
+    confidence_factor,
     influence_arcs,
 )
 from graphkit.traversal import strength_key
@@ -50,7 +50,7 @@ class ResolvedFilters:
     ) -> ResolvedFilters:
         """Fill defaults: ``as_of`` today, all influence-carrying types."""
         types = frozenset(req.types) & TRAVERSABLE if req.types else TRAVERSABLE
-        min_conf = None if req.min_confidence is None else confidence_rank(req.min_confidence)
+        min_conf = None if req.min_confidence is None else confidence_factor(req.min_confidence)
         return cls(
             as_of=req.as_of or today or date.today(),
             known_by=req.known_by,
@@ -78,7 +78,7 @@ def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool
         return False
     if not rel.valid_on(f.as_of):
         return False
-    if f.min_confidence is not None and confidence_rank(rel.confidence) < f.min_confidence:
+    if f.min_confidence is not None and confidence_factor(rel.confidence) < f.min_confidence:
         return False
     return known_passes(known, f)
 

@@ -276,3 +276,15 @@ def test_search_in_80_columns_shows_whole_ids(tmp_path: Path) -> None:
     assert found.returncode == 0
     assert "rotterdam-terminals-cn-hk-shareholders" in found.stdout
     assert max(len(line) for line in found.stdout.splitlines()) <= 80
+
+
+def test_an_empty_paths_answer_exits_3_in_json_too(tmp_path: Path) -> None:
+    """Scripts read the exit status: no path is 3 whether the answer is printed or JSON,
+    and the JSON still carries why nothing was found."""
+    store = tmp_path / "cli.db"
+    assert _cli("load", str(SEED), store=store).returncode == 0
+    args = ("paths", "belgian-state-security", "hikvision", "--as-of", "2026-11-22")
+    human = _cli(*args, store=store)
+    as_json = _cli(*args, "--json", store=store)
+    assert human.returncode == 3 and as_json.returncode == 3
+    assert json.loads(as_json.stdout)["empty"]["reasons"]

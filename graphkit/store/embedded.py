@@ -49,7 +49,7 @@ from graphkit.pattern import HopFacts, Pattern
 from graphkit.pattern import search as search_pattern
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.resolve import identifier_keys
-from graphkit.schema import Confidence, EntityKind, confidence_rank, fingerprint
+from graphkit.schema import Confidence, EntityKind, confidence_factor, fingerprint
 from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
@@ -232,7 +232,7 @@ class EmbeddedStore(GraphStore):
                 rels = [Relationship.model_validate_json(body) for _, body in rows]
                 db.executemany(
                     "UPDATE relationships SET strength = ?, confidence = ? WHERE id = ?",
-                    [(r.strength, confidence_rank(r.confidence), r.id) for r in rels],
+                    [(r.strength, confidence_factor(r.confidence), r.id) for r in rels],
                 )
                 count += len(rows)
                 after = rows[-1][0]

@@ -44,7 +44,7 @@ from graphkit.schema import (
     EntityKind,
     Flow,
     RelType,
-    confidence_rank,
+    confidence_factor,
     fingerprint,
     influence_arcs,
 )
@@ -310,7 +310,7 @@ class Neo4jStore(GraphStore):
                         "id": rel.id,
                         "source": rel.source,
                         "strength": rel.strength,
-                        "confidence": confidence_rank(rel.confidence),
+                        "confidence": confidence_factor(rel.confidence),
                         "share": rel.share,
                         "conf": rel.confidence.value
                         if isinstance(rel.confidence, Confidence)

@@ -12,7 +12,7 @@ from graphkit.engine import QueryEngine
 from graphkit.errors import InvalidQuery
 from graphkit.pattern import Pattern, parse
 from graphkit.query import ExposureRequest, PathsRequest, ReachRequest
-from graphkit.schema import confidence_rank
+from graphkit.schema import confidence_factor
 from graphkit.semantics import ResolvedFilters
 from graphkit.traversal import path_key
 from tests.backends import pair
@@ -148,7 +148,7 @@ def _brute(eng: QueryEngine, req: Request) -> dict[str, list[tuple[float, tuple[
                 (
                     rels[a.rel_id].type.value,
                     rels[a.rel_id].share,
-                    confidence_rank(rels[a.rel_id].confidence),
+                    confidence_factor(rels[a.rel_id].confidence),
                 )
                 for a in chain
             ]
