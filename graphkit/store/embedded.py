@@ -263,13 +263,25 @@ class EmbeddedStore(GraphStore):
         """Move the generation on: a saved index snapshot no longer matches the data."""
         db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
-    def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk in _chunks(ids):
+    def _in_chunks(
+        self, sql: str, ids: Iterable[str], *, times: int = 1, tail: Sequence[object] = ()
+    ) -> Iterator[Any]:
+        """The rows of ``sql`` for every id, asked a chunk at a time (SQLite caps the number
+        of parameters). ``{marks}`` in ``sql`` stands for one chunk's placeholders, used
+        ``times`` times; ``tail`` follows them. The caller holds the lock."""
+        for chunk in _chunks(dict.fromkeys(ids)):
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk)
-            found.update(rows.fetchall())
-        return found
+            yield from self._db.execute(sql.format(marks=marks), [*chunk * times, *tail])
+
+    def _delete_in(self, table: str, column: str, ids: list[str]) -> None:
+        """Delete the rows whose ``column`` is one of ``ids`` (inside the caller's
+        transaction; table and column are this module's own names)."""
+        sql = f"DELETE FROM {table} WHERE {column} IN ({{marks}})"
+        for _row in self._in_chunks(sql, ids):
+            pass  # a DELETE returns no rows; iterating runs it, chunk by chunk
+
+    def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
+        return dict(self._in_chunks(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids))
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -317,9 +329,7 @@ class EmbeddedStore(GraphStore):
                     lambda e, body: (e.id, e.kind.value, e.name, search_text(e), body),
                 )
                 # Identifier keys of written entities only (unchanged ones keep theirs).
-                for chunk in _chunks([e.id for e in rewritten_ents]):
-                    marks = ",".join("?" * len(chunk))
-                    db.execute(f"DELETE FROM identifiers WHERE entity_id IN ({marks})", chunk)
+                self._delete_in("identifiers", "entity_id", [e.id for e in rewritten_ents])
                 db.executemany(
                     "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
                     [(k, e.id) for e in ents for k in identifier_keys(e)],
@@ -344,9 +354,7 @@ class EmbeddedStore(GraphStore):
                     lambda r, body: _rel_row(r, body, all_sources),
                 )
                 # Citations of every written relationship, rewritten in full for updated ones.
-                for chunk in _chunks([r.id for r in rewritten]):
-                    marks = ",".join("?" * len(chunk))
-                    db.execute(f"DELETE FROM citations WHERE relationship_id IN ({marks})", chunk)
+                self._delete_in("citations", "relationship_id", [r.id for r in rewritten])
                 db.executemany(
                     "INSERT OR IGNORE INTO citations VALUES (?, ?)",
                     [(r.id, ev.source) for r in written for ev in r.evidence],
@@ -400,35 +408,22 @@ class EmbeddedStore(GraphStore):
 
     # ------------------------------------------------------------------ lookups
     def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
-        out: dict[str, M] = {}
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT id, body FROM {table} WHERE id IN ({marks})", chunk
-                ).fetchall()
-                out.update((i, model.model_validate_json(body)) for i, body in rows)
-        return out
+            rows = list(
+                self._in_chunks(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids)
+            )
+        return {i: model.model_validate_json(body) for i, body in rows}
 
     def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
-        out: dict[str, EntityKind] = {}
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT id, kind FROM entities WHERE id IN ({marks})", chunk
-                )
-                out.update((i, EntityKind(k)) for i, k in rows)
-        return out
+            rows = list(self._in_chunks("SELECT id, kind FROM entities WHERE id IN ({marks})", ids))
+        return {i: EntityKind(k) for i, k in rows}
 
     def source_ids(self, ids: Iterable[str]) -> set[str]:
-        out: set[str] = set()
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT id FROM sources WHERE id IN ({marks})", chunk)
-                out.update(i for (i,) in rows)
-        return out
+            return {
+                i for (i,) in self._in_chunks("SELECT id FROM sources WHERE id IN ({marks})", ids)
+            }
 
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
         return self._load("entities", Entity, ids)
@@ -440,17 +435,17 @@ class EmbeddedStore(GraphStore):
         return self._load("sources", Source, ids)
 
     def incident(self, ids: Iterable[str], limit: int) -> list[Relationship]:
-        found: dict[str, str] = {}
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT id, body FROM relationships WHERE source_id IN ({marks}) "
-                    f"UNION SELECT id, body FROM relationships WHERE target_id IN ({marks}) "
+            found = dict(
+                self._in_chunks(
+                    "SELECT id, body FROM relationships WHERE source_id IN ({marks}) "
+                    "UNION SELECT id, body FROM relationships WHERE target_id IN ({marks}) "
                     "ORDER BY id LIMIT ?",
-                    [*chunk, *chunk, limit],
+                    ids,
+                    times=2,
+                    tail=[limit],
                 )
-                found.update(rows.fetchall())
+            )
         return [Relationship.model_validate_json(found[i]) for i in sorted(found)[:limit]]
 
     def name_table(self) -> list[tuple[str, str]]:
@@ -700,15 +695,15 @@ class EmbeddedStore(GraphStore):
     def entities_by_identifier(self, keys: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         with self._lock:
-            for chunk in _chunks(dict.fromkeys(keys)):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, entity_id FROM identifiers WHERE key IN ({marks}) "
+            rows = list(
+                self._in_chunks(
+                    "SELECT key, entity_id FROM identifiers WHERE key IN ({marks}) "
                     "ORDER BY key, entity_id",
-                    chunk,
+                    keys,
                 )
-                for key, eid in rows:
-                    out.setdefault(key, []).append(eid)
+            )
+        for key, eid in rows:
+            out.setdefault(key, []).append(eid)
         return out
 
     def merges(self) -> dict[str, str]:
