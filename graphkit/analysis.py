@@ -49,7 +49,14 @@ from graphkit.query import (
     TimelineEvent,
     TimelineResult,
 )
-from graphkit.schema import EntityKind, RelType
+from graphkit.schema import (
+    CONTROL_TYPES,
+    STAKE_TYPES,
+    STATE_KINDS,
+    EntityKind,
+    RelType,
+    influence_arcs,
+)
 from graphkit.semantics import (
     ResolvedFilters,
     entity_ref,
@@ -63,10 +70,6 @@ from graphkit.traversal import Arc, k_best_paths, strength_key
 if TYPE_CHECKING:
     from graphkit.engine import QueryEngine
 
-STAKE_TYPES = frozenset({RelType.OWNS, RelType.HOLDS_STAKE_IN})
-#: Explicit control: the source controls the target, or the target is the parent.
-CONTROL_TYPES = frozenset({RelType.CONTROLS, RelType.SUBSIDIARY_OF})
-STATE_KINDS = frozenset({EntityKind.STATE_BODY, EntityKind.PARTY_ORGANISATION})
 #: Ownership chains can be long; this bounds the upward search, not the arithmetic within it.
 OWNERSHIP_DEPTH = 50
 PATH_DEPTH = 10
@@ -235,10 +238,10 @@ def control(eng: QueryEngine, req: ControlRequest) -> ControlResult:
         for r in rels:
             if not rel_passes(r, scoped, known_from(r, srcs)):
                 continue
-            if r.type is RelType.CONTROLS and r.target == current:
-                options.append(((0, -r.strength, r.id), r, r.source, "control"))
-            elif r.type is RelType.SUBSIDIARY_OF and r.source == current:
-                options.append(((0, -r.strength, r.id), r, r.target, "control"))
+            other = r.target if r.source == current else r.source
+            acts = (other, current) in influence_arcs(r.type, r.source, r.target)
+            if r.type in CONTROL_TYPES and acts:
+                options.append(((0, -r.strength, r.id), r, other, "control"))
             elif r.type in STAKE_TYPES and r.target == current and (r.share or 0) > 0.5:
                 options.append(((1, -(r.share or 0), r.id), r, r.source, "majority"))
         if not options:

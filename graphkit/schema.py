@@ -422,6 +422,17 @@ assert sorted(ROLE_OF) == sorted(RelType) and len(ROLE_OF) == sum(
     len(ts) for ts in _ROLE_MEMBERS.values()
 ), "every relationship type needs exactly one role"
 
+#: Shareholdings: the types whose strength is the recorded share (integrated ownership and
+#: majority control read these).
+STAKE_TYPES: frozenset[RelType] = frozenset(
+    t for t, spec in RELATIONSHIPS.items() if spec.strength.share
+)
+#: Control other than by shares, which the control chain follows (influence direction from
+#: the table: a controller controls, a parent has subsidiaries).
+CONTROL_TYPES: frozenset[RelType] = frozenset({RelType.CONTROLS, RelType.SUBSIDIARY_OF})
+#: Kinds that stand for the state in "state share" and "state controlled".
+STATE_KINDS: frozenset[EntityKind] = frozenset({K.STATE_BODY, K.PARTY_ORGANISATION})
+
 #: Types that carry influence and so take part in reach, exposure and paths.
 TRAVERSABLE: frozenset[RelType] = frozenset(
     t for t, spec in RELATIONSHIPS.items() if spec.flow is not Flow.NONE
