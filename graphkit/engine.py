@@ -122,10 +122,9 @@ class QueryEngine:
     def profile(self, name: str | None) -> tuple[Weights | None, ProfileRef]:
         """The weights traversal uses for a named profile (``None`` for the default: the
         strengths stored with the data are the schema table's) and the answer's label."""
-        chosen = self.profiles.get(name)
-        weights = chosen.weights()
+        weights = self.profiles.weights(name)
         ref = ProfileRef(name=weights.name, fingerprint=weights.fingerprint)
-        return (None if chosen.name == DEFAULT_NAME else weights), ref
+        return (None if weights.name == DEFAULT_NAME else weights), ref
 
     # ------------------------------------------------------------------ helpers
     def require_entity(self, entity_id: str) -> Entity:

@@ -174,14 +174,24 @@ class ProfileSet:
 
     def __init__(self, folder: Path | None = None) -> None:
         self._known: dict[str, Profile] = {DEFAULT_NAME: DEFAULT}
+        #: Each profile's weights, worked out once (every query asks for them).
+        self._weights: dict[str, Weights] = {DEFAULT_NAME: DEFAULT.weights()}
         for place in (LIBRARY, folder):
             if place is not None and place.is_dir():
                 for path in sorted(place.glob("*.yaml")):
                     self.add(read_profile(path))
 
     def add(self, profile: Profile) -> Profile:
-        """Make a profile known by its name (a later one of the same name replaces it)."""
+        """Make a profile known by its name (a later one of the same name replaces it;
+        ``default`` always means the schema table, so no profile may take that name)."""
+        if profile.name == DEFAULT_NAME and profile != DEFAULT:
+            raise InvalidQuery(
+                f"a profile cannot be called {DEFAULT_NAME!r}: that name is the schema "
+                "table's strengths; give it another name",
+                parameter="profile",
+            )
         self._known[profile.name] = profile
+        self._weights[profile.name] = profile.weights()
         return profile
 
     def names(self) -> list[str]:
@@ -200,3 +210,7 @@ class ProfileSet:
 
     def all(self) -> list[Profile]:
         return [self._known[n] for n in self.names()]
+
+    def weights(self, name: str | None) -> Weights:
+        """The weights of the profile of that name (``None``: the default)."""
+        return self._weights[self.get(name).name]

@@ -170,3 +170,9 @@ def test_the_command_line_takes_a_profile_file(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     unknown = cli("reach", ROTTERDAM, "--profile", "nosuch")
     assert unknown.returncode == 2 and "known: default" in unknown.stderr
+
+
+def test_no_profile_may_pass_for_the_default(seeded: QueryEngine) -> None:
+    with pytest.raises(InvalidQuery, match="cannot be called 'default'"):
+        seeded.profiles.add(Profile(name="default", strengths={"OWNS": 0.1}))
+    assert seeded.profile("default")[0] is None  # still the stored strengths
