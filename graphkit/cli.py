@@ -10,7 +10,7 @@ import codecs
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -865,40 +865,32 @@ DepthHoodOpt = Annotated[
 KOpt = Annotated[int, typer.Option("--k", help="Paths: how many.")]
 
 
-def _named(
-    query: QueryName,
-    entity: str,
-    other: str | None,
-    *,
-    as_of: str | None,
-    known_by: str | None,
-    include_undated: bool,
-    types: list[str] | None,
-    min_confidence: str | None,
-    kinds: list[str] | None,
-    max_depth: int,
-    min_strength: float,
-    k: int,
-    depth: int | None,
-    limit: int,
-    profile: str | None = None,
-    pattern: str | None = None,
-) -> NamedQuery:
-    """A named query from the options ``viz``, ``export`` and ``cite`` share."""
+def _named(opts: Mapping[str, Any]) -> NamedQuery:
+    """The named query behind ``viz``, ``export`` and ``cite``, from the options they share
+    (each passes its own parameters, ``dict(locals())``; the others are not read here).
+    NamedQuery validates every value."""
+    query, other = opts["query"], opts["other"]
     if query is QueryName.paths and other is None:
         raise typer.BadParameter("paths needs a target: … paths SOURCE TARGET")
     return NamedQuery(
         query=query,
-        entity=entity,
+        entity=opts["entity"],
         target=other,
-        kinds=kinds or None,
-        max_depth=max_depth,
-        min_strength=min_strength,
-        k=k,
-        depth=depth,
-        limit=limit,
-        pattern=pattern,
-        **_filters(as_of, known_by, types, min_confidence, include_undated, profile),
+        kinds=opts["kinds"] or None,
+        max_depth=opts["max_depth"],
+        min_strength=opts["min_strength"],
+        k=opts["k"],
+        depth=opts["depth"],
+        limit=opts["limit"],
+        pattern=opts["pattern"],
+        **_filters(
+            opts["as_of"],
+            opts["known_by"],
+            opts["types"],
+            opts["min_confidence"],
+            opts["include_undated"],
+            opts["profile"],
+        ),
     )
 
 
@@ -954,25 +946,10 @@ def viz(
     """Draw a query result: an offline HTML network with its cited text beside it (opens
     with no internet), or a still picture when the output ends in .svg or .png."""
 
+    opts = dict(locals())  # every option, for _named
+
     def go() -> None:
-        named = _named(
-            query,
-            entity,
-            other,
-            as_of=as_of,
-            known_by=known_by,
-            include_undated=include_undated,
-            types=types,
-            min_confidence=min_confidence,
-            kinds=kinds,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            k=k,
-            depth=depth,
-            limit=limit,
-            profile=profile,
-            pattern=pattern,
-        )
+        named = _named(opts)
         suffix = output.suffix.lower().lstrip(".")
         fmt = ExportFormat(suffix) if suffix in ("svg", "png") else ExportFormat.HTML
         _write_result(named, output, fmt, backend, store)
@@ -1005,25 +982,10 @@ def export_cmd(
 ) -> None:
     """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON, HTML, PNG or SVG."""
 
+    opts = dict(locals())  # every option, for _named
+
     def go() -> None:
-        named = _named(
-            query,
-            entity,
-            other,
-            as_of=as_of,
-            known_by=known_by,
-            include_undated=include_undated,
-            types=types,
-            min_confidence=min_confidence,
-            kinds=kinds,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            k=k,
-            depth=depth,
-            limit=limit,
-            profile=profile,
-            pattern=pattern,
-        )
+        named = _named(opts)
         target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
         _write_result(named, target, fmt, backend, store)
 
@@ -1075,25 +1037,10 @@ def cite(
     """An answer you can cite: text with numbered footnotes (document, date, address,
     excerpt, stance), the query, its days, the data version and a permalink pinning them."""
 
+    opts = dict(locals())  # every option, for _named
+
     def go() -> None:
-        named = _named(
-            query,
-            entity,
-            other,
-            as_of=as_of,
-            known_by=known_by,
-            include_undated=include_undated,
-            types=types,
-            min_confidence=min_confidence,
-            kinds=kinds,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            k=k,
-            depth=depth,
-            limit=limit,
-            profile=profile,
-            pattern=pattern,
-        )
+        named = _named(opts)
         with _engine(backend, store) as eng:
             citation, _ = eng.cite(named, base_url=base_url or _public_url(eng.settings))
         if fmt is CiteFormat.md:

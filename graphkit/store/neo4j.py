@@ -574,6 +574,16 @@ class Neo4jStore(GraphStore):
             self.entity_kinds,
         )
 
+    def _path_rows(
+        self, query: str, what: str, too_many: str, time_budget: float, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Rows of a statement that returns whole paths, refused past ``MAX_PATH_ROWS`` (the
+        ranking needs them all, so a cut list would rank wrongly)."""
+        rows = self._rows(query, what, timeout=time_budget, max_paths=MAX_PATH_ROWS, **params)
+        if len(rows) >= MAX_PATH_ROWS:
+            raise BoundExceeded(f"more than {MAX_PATH_ROWS} {too_many}.", bound="paths")
+        return rows
+
     def k_paths(
         self,
         source: str,
@@ -587,22 +597,15 @@ class Neo4jStore(GraphStore):
     ) -> list[tuple[float, tuple[str, ...]]]:
         if source == target:
             return []
-        query = cypher.render("read/simple_paths", max_depth=max_depth)
-        rows = self._rows(
-            query,
+        rows = self._path_rows(
+            cypher.render("read/simple_paths", max_depth=max_depth),
             "path search",
-            timeout=time_budget,
+            "candidate paths; narrow the query (smaller max_depth, fewer types, as_of)",
+            time_budget,
             source=source,
             target=target,
-            max_paths=MAX_PATH_ROWS,
             **self._flow_params(filters),
         )
-        if len(rows) >= MAX_PATH_ROWS:
-            raise BoundExceeded(
-                f"more than {MAX_PATH_ROWS} candidate paths; narrow the query "
-                "(smaller max_depth, fewer types, as_of).",
-                bound="paths",
-            )
         found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
         for r in rows:
             strength = _path_strength(r, filters.weights)
@@ -637,25 +640,19 @@ class Neo4jStore(GraphStore):
         compiled = compile_pattern(
             pattern, filters, max_depth=max_depth, inbound=inbound, to_target=target is not None
         )
-        query = cypher.render("read/pattern_paths", pattern=compiled)
         params = {k: v for k, v in self._flow_params(filters).items() if k not in _FLOWS}
-        rows = self._rows(
-            query,
+        rows = self._path_rows(
+            cypher.render("read/pattern_paths", pattern=compiled),
             "pattern search",
-            timeout=time_budget,
+            "paths match the pattern; narrow it (fewer repetitions, node tests, a smaller "
+            "max_depth)",
+            time_budget,
             anchor=anchor,
             target=target,
             max_depth=max_depth,
-            max_paths=MAX_PATH_ROWS,
             **params,
             **compiled.params,
         )
-        if len(rows) >= MAX_PATH_ROWS:
-            raise BoundExceeded(
-                f"more than {MAX_PATH_ROWS} paths match the pattern; narrow it (fewer "
-                "repetitions, node tests, a smaller max_depth).",
-                bound="paths",
-            )
         found: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         for r in rows:
             ids = tuple(r["rels"])
