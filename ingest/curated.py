@@ -1,11 +1,14 @@
 """The curated format: human-edited YAML files holding ``sources``, ``entities`` and
 ``relationships`` lists — readable in a git diff, with excerpts in any script.
 
+Machine-made data (a scraper's output, the benchmark's synthetic graphs) may use the same
+records as JSON lines, one ``{"entities": {...}}`` per line, which stream at any size.
 A folder is read recursively in name order; every record remembers its file and line.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -85,6 +88,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Line
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: Suffixes of curated data files: YAML documents, and JSON lines of single records.
+SUFFIXES = (".yaml", ".yml", ".jsonl")
+
 #: Files a curated folder may hold beside its YAML (notes for the people editing it).
 COMPANIONS = (".md", ".txt", ".rst")
 
@@ -92,8 +98,8 @@ COMPANIONS = (".md", ".txt", ".rst")
 def _files(path: Path, report: LoadReport | None = None) -> list[Path]:
     if path.is_dir():
         files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
-        found = sorted(p for p in files if p.suffix in (".yaml", ".yml"))
-        strangers = sorted(p for p in files if p.suffix not in (".yaml", ".yml", *COMPANIONS))
+        found = sorted(p for p in files if p.suffix in SUFFIXES)
+        strangers = sorted(p for p in files if p.suffix not in (*SUFFIXES, *COMPANIONS))
         if strangers and found and report is not None and report.allow_unknown:
             for p in strangers:
                 report.skipped[f"file not read (not curated YAML): {p.name}"] += 1
@@ -101,7 +107,7 @@ def _files(path: Path, report: LoadReport | None = None) -> list[Path]:
             what = (
                 f"files that are not curated YAML: {', '.join(p.name for p in strangers[:5])}"
                 if strangers
-                else "no .yaml or .yml file"
+                else "no .yaml, .yml or .jsonl file"
             )
             raise InvalidData(
                 [
@@ -130,6 +136,9 @@ def read_curated(path: Path, report: LoadReport | None = None) -> Iterator[RawRe
     """
     for file in _files(path, report):
         name = str(file)
+        if file.suffix == ".jsonl":
+            yield from _json_lines(file)
+            continue
         try:
             doc = yaml.load("".join(textfile.lines(file)), Loader=_LineLoader)  # noqa: S506
         except yaml.MarkedYAMLError as exc:
@@ -217,3 +226,55 @@ def read_curated(path: Path, report: LoadReport | None = None) -> Iterator[RawRe
                     line=getattr(item, "line", None),
                     index=index,
                 )
+
+
+def is_record_line(value: Any) -> bool:
+    """``{"entities": {...}}``: one section name holding one record (a curated JSON line)."""
+    return (
+        isinstance(value, dict)
+        and len(value) == 1
+        and next(iter(value)) in SECTIONS
+        and isinstance(next(iter(value.values())), dict)
+    )
+
+
+def _json_lines(file: Path) -> Iterator[RawRecord]:
+    """Records of a curated JSON-lines file: each line one ``{section: record}`` object.
+
+    Raises:
+        InvalidData: every line that is not such an object, with its line number. Records
+            stream as they are read; the batch writer downstream is all-or-nothing, so a bad
+            line stops the load at its batch, and the file is read on to list every mistake.
+    """
+    name = str(file)
+    issues: list[Issue] = []
+    counts = dict.fromkeys(SECTIONS, 0)
+    try:
+        for number, text in enumerate(textfile.lines(file), 1):
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                issues.append(Issue(name, None, None, f"not valid JSON: {exc.msg}", number))
+                continue
+            except RecursionError:
+                issues.append(Issue(name, None, None, "not valid JSON: nested too deep", number))
+                continue
+            if is_record_line(value):
+                section = cast(Section, next(iter(value)))
+                if not issues:  # after a mistake, only more mistakes are looked for
+                    yield RawRecord(section, value[section], name, number, counts[section])
+                counts[section] += 1
+                continue
+            got = (
+                f"keys {', '.join(sorted(map(str, value))[:5])}"
+                if isinstance(value, dict)
+                else type(value).__name__
+            )
+            message = f"expected one object per line with one key ({', '.join(SECTIONS)}) "
+            issues.append(Issue(name, None, None, f"{message}holding a record, got {got}", number))
+    except textfile.Undecodable as exc:
+        issues.append(exc.issue())
+    if issues:
+        raise InvalidData(issues)
