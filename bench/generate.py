@@ -8,7 +8,8 @@ validity intervals on a share of relationships; two firms in three carry an LEI.
 are built valid by construction (every relationship within the schema table's kinds; tests
 check that the validator accepts them all).
 
-    python -m bench.generate --entities 10000 --out /tmp/graph.jsonl   # curated JSON lines
+    python -m bench.generate --entities 10000 --out graph.jsonl   # curated JSON lines
+    graphkit load graph.jsonl                                     # as any user's file
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,26 +164,36 @@ def generate(shape: Shape, batch_size: int = 50_000) -> Iterator[Batch]:
         yield Batch(relationships=tuple(rels))
 
 
+def write_jsonl(shape: Shape, path: Path, on_records: Callable[[int], None] | None = None) -> None:
+    """Write the graph as curated JSON lines, one ``{section: record}`` per line: the file
+    ``graphkit load`` reads (and the benchmark loads, through the validation users get)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for batch in generate(shape):
+            for section in ("sources", "entities", "relationships"):
+                for obj in getattr(batch, section):
+                    record = obj.model_dump(mode="json", exclude_none=True)
+                    handle.write(json.dumps({section: record}) + "\n")
+            if on_records is not None:
+                on_records(len(batch.entities) + len(batch.relationships))
+
+
 def main() -> None:
-    """Write the graph as curated JSON lines (one record per line) for other tools."""
+    """Write the graph as curated JSON lines (``graphkit load FILE`` reads it)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entities", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     expected = int(args.entities * 4)  # ~1 entity + ~3 relationships per entity
-    with (
-        args.out.open("w", encoding="utf-8") as handle,
-        Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
-        ) as progress,
-    ):
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as progress:
         task = progress.add_task("records", total=expected)
-        for batch in generate(Shape(entities=args.entities, seed=args.seed)):
-            for section in ("sources", "entities", "relationships"):
-                for obj in getattr(batch, section):
-                    handle.write(json.dumps({section: obj.model_dump(mode="json")}) + "\n")
-            progress.advance(task, len(batch.entities) + len(batch.relationships))
+        write_jsonl(
+            Shape(entities=args.entities, seed=args.seed),
+            args.out,
+            lambda n: progress.advance(task, n),
+        )
 
 
 if __name__ == "__main__":
