@@ -35,11 +35,11 @@ import networkx as nx
 from bench.generate import Shape, generate, write_jsonl
 from graphkit.batching import BATCH_RECORDS
 from graphkit.engine import QueryEngine
+from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.neo4j_export import write_import_files
 from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import ExposureRequest, Filters, PathsRequest, ReachRequest
 from graphkit.schema import RelType
-from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import GraphStore
 from graphkit.store.embedded import EmbeddedStore
@@ -186,10 +186,7 @@ def _strata(
             store.best_paths(
                 node,
                 inbound=inbound,
-                max_depth=6,
-                min_strength=0.0,
-                filters=f,
-                time_budget=600,
+                spec=Traversal(f, 6, 0.0, 600),
             ).ids()
         )
         for node in candidates
@@ -207,10 +204,7 @@ def _core(store: GraphStore, anchor: str, inbound: bool, today: date) -> int:
     found = store.best_paths(
         anchor,
         inbound=inbound,
-        max_depth=6,
-        min_strength=0.0,
-        filters=ResolvedFilters.from_request(Filters(as_of=today)),
-        time_budget=600,
+        spec=Traversal(ResolvedFilters.from_request(Filters(as_of=today)), 6, 0.0, 600),
     )
     return len(found.ranked(None, 0, 50)[1])
 

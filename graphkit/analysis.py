@@ -17,6 +17,7 @@ import networkx as nx
 
 from graphkit import centrality as centrality_bounded
 from graphkit.errors import BoundExceeded, InvalidData, Issue
+from graphkit.filters import ResolvedFilters, Traversal, rel_passes
 from graphkit.model import Entity, Relationship, Source, Stance, date_floor, known_from
 from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import (
@@ -39,10 +40,10 @@ from graphkit.query import (
     ExposureRequest,
     Filters,
     Hop,
+    InfluencePath,
     OwnerShare,
     OwnersRequest,
     OwnersResult,
-    Path,
     PathChange,
     PathsRequest,
     ReachRequest,
@@ -58,12 +59,10 @@ from graphkit.schema import (
     influence_arcs,
 )
 from graphkit.semantics import (
-    ResolvedFilters,
     entity_ref,
     evidence_known,
     hop_view,
     path_view,
-    rel_passes,
 )
 from graphkit.traversal import Arc, k_best_paths, strength_key
 
@@ -106,10 +105,7 @@ def _upstream(
     found = eng.store.best_paths(
         target,
         inbound=True,
-        max_depth=OWNERSHIP_DEPTH,
-        min_strength=0.0,
-        filters=scoped,
-        time_budget=eng.settings.time_budget,
+        spec=Traversal(scoped, OWNERSHIP_DEPTH, 0.0, eng.settings.time_budget),
     )
     nodes = set(found.ids()) | {target}
     rels = [
@@ -297,9 +293,9 @@ class _Best:
 
     entity: EntityRef
     strength: float
-    path: Path
+    path: InfluencePath
     #: The k strongest paths, when the answer already holds them (a paths diff).
-    paths: tuple[Path, ...] | None = None
+    paths: tuple[InfluencePath, ...] | None = None
 
 
 def _answers(
@@ -334,7 +330,9 @@ def _answers(
     return {found.target.id: held}, found.source, found.target
 
 
-def _top_paths(eng: QueryEngine, req: DiffRequest, entity: str, day: date) -> tuple[Path, ...]:
+def _top_paths(
+    eng: QueryEngine, req: DiffRequest, entity: str, day: date
+) -> tuple[InfluencePath, ...]:
     """The k strongest paths behind one entity of the answer on ``day``."""
     source, target = (entity, req.target) if req.query is DiffQuery.REACH else (req.source, entity)
     return eng.paths(
@@ -371,7 +369,7 @@ def diff(eng: QueryEngine, req: DiffRequest) -> DiffResult:
 
     compared = sorted(everyone, key=lambda e: (-strength_key(peak(e)), e))[: req.limit]
 
-    def paths_on(side: dict[str, _Best], eid: str, day: date) -> tuple[Path, ...]:
+    def paths_on(side: dict[str, _Best], eid: str, day: date) -> tuple[InfluencePath, ...]:
         held = side.get(eid)
         if held is not None and held.paths is not None:
             return held.paths  # a paths diff: the answer is the k paths
@@ -467,7 +465,7 @@ def _hop_of(rid: str, b: _Best | None, a: _Best | None, changes: list[PathChange
     raise KeyError(rid)
 
 
-def _chain(path: Path) -> str:
+def _chain(path: InfluencePath) -> str:
     return " → ".join(e.name for e in path.entities)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from graphkit.filters import ResolvedFilters, known_passes
 from graphkit.model import Entity, Relationship, Source, known_from
 from graphkit.profiles import Weights
 from graphkit.query import AssetFact, AssetGroup, AssetRequest, AssetResult
@@ -26,11 +27,9 @@ from graphkit.schema import (
     influence_arcs,
 )
 from graphkit.semantics import (
-    ResolvedFilters,
     entity_ref,
     evidence_known,
     hop_view,
-    known_passes,
 )
 from graphkit.store.base import GraphStore
 

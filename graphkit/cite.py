@@ -22,11 +22,11 @@ from graphkit.query import (
     EntityRef,
     ExposureResult,
     Hop,
+    InfluencePath,
     NeighbourhoodResult,
     PathsResult,
     ReachResult,
 )
-from graphkit.query import Path as ResultPath
 
 #: One sentence that says what a strength is, printed with every ranked answer.
 STRENGTH_NOTE = (
@@ -136,7 +136,7 @@ def _hop_line(hop: Hop, notes: _Notes, via: str = "") -> _Line:
     return _Line(sentence, notes.cite(hop), muted)
 
 
-def _path_lines(path: ResultPath, notes: _Notes) -> list[_Line]:
+def _path_lines(path: InfluencePath, notes: _Notes) -> list[_Line]:
     return [_hop_line(h, notes) for h in path.hops]
 
 

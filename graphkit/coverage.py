@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.model import Entity, Relationship
 from graphkit.query import MAX_DEPTH_LIMIT, EmptyAnswer, Relaxation
 from graphkit.schema import RELATIONSHIPS, TRAVERSABLE, Flow, influence_arcs
-from graphkit.semantics import ResolvedFilters, explain
+from graphkit.semantics import explain
 
 if TYPE_CHECKING:
     from graphkit.engine import QueryEngine
@@ -186,10 +187,7 @@ def pattern_stop(
             anchor.id,
             part,
             inbound=inbound,
-            max_depth=max_depth,
-            min_strength=0.0,
-            filters=f,
-            time_budget=time_budget,
+            spec=Traversal(f, max_depth, 0.0, time_budget),
         )
         if not found:
             continue

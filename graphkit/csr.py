@@ -19,7 +19,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date
 from functools import cached_property, partial
 from typing import Any
 
@@ -27,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graphkit.errors import BoundExceeded
+from graphkit.filters import REL_TYPES, ResolvedFilters, column_mask
 from graphkit.kernels import (
     ARC_OTHER,
     ARC_REL,
@@ -45,8 +45,7 @@ from graphkit.kernels import (
     trace,
 )
 from graphkit.profiles import Weights
-from graphkit.schema import RELATIONSHIPS, Confidence, EntityKind, Flow, RelType
-from graphkit.semantics import ResolvedFilters
+from graphkit.schema import RELATIONSHIPS, Confidence, EntityKind, Flow
 from graphkit.settings import CORES
 from graphkit.traversal import STRENGTH_SCALE, Arc
 
@@ -56,7 +55,6 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Codes of the closed vocabularies, in declaration order.
-REL_TYPES: tuple[RelType, ...] = tuple(RelType)
 KINDS: tuple[EntityKind, ...] = tuple(EntityKind)
 _TYPE_CODE = {t: i for i, t in enumerate(REL_TYPES)}
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -66,9 +64,6 @@ _FORWARD = np.array(
 _REVERSE = np.array(
     [RELATIONSHIPS[t].flow in (Flow.REVERSE, Flow.BOTH) for t in REL_TYPES], dtype=bool
 )
-#: Day numbers standing in for "no bound" (dates are days since 1970-01-01).
-NO_LOWER = np.iinfo(np.int32).min
-NO_UPPER = np.iinfo(np.int32).max
 _MASK_CACHE = 8
 #: Profiles whose weighed arcs an index keeps (each is a copy of the arcs).
 _PROFILE_CACHE = 2
@@ -102,10 +97,6 @@ def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
     lookup: dict[str | None, int] = dict(zip(sorted(distinct), days.tolist(), strict=True))
     lookup[None] = missing
     return np.array([lookup[v] for v in values], dtype=np.int32)
-
-
-def _day(d: date) -> int:
-    return (d - date(1970, 1, 1)).days
 
 
 @dataclass
@@ -389,17 +380,7 @@ class ArcIndex:
         if hit is not None:
             self._masks.move_to_end(f)
             return hit
-        c = self.cols
-        types = np.zeros(len(REL_TYPES), dtype=bool)
-        types[[_TYPE_CODE[t] for t in f.types]] = True
-        day = _day(f.as_of)
-        ok = types[c.rel_type] & (c.since <= day) & (c.until >= day)
-        if f.min_confidence is not None:
-            ok &= c.confidence >= f.min_confidence
-        if f.known_by is not None:
-            dated = c.known <= _day(f.known_by)
-            # NO_LOWER marks sources without a date: kept only when asked for.
-            ok &= dated if f.include_undated else dated & (c.known != NO_LOWER)
+        ok = column_mask(self.cols, f)
         self._masks[f] = ok
         while len(self._masks) > _MASK_CACHE:
             self._masks.popitem(last=False)

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from graphkit.errors import InvalidQuery
+from graphkit.filters import CypherPredicate
 from graphkit.pattern_cypher import CompiledPattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import EntityKind, RelType
@@ -56,6 +57,8 @@ def _check(key: str, value: object) -> str:
         return str(value)
     if key == "pattern" and isinstance(value, CompiledPattern):
         return value.text  # built from allow-listed names and integers only
+    if key == "filter" and isinstance(value, CypherPredicate):
+        return value.text  # graphkit.filters' clauses: fixed text and $parameters
     raise InvalidQuery(f"{key}={value!r} is not allowed in a query", parameter=key)
 
 
@@ -69,12 +72,19 @@ def render(name: str, **values: object) -> str:
         Traceback (most recent call last):
         graphkit.errors.InvalidQuery: type='OWNS]->() DETACH DELETE (a' is not allowed in a query
     """
-    text = load(name)
-    wanted = set(_PLACEHOLDER.findall(text))
+    lines = load(name).splitlines(keepends=True)
+    # Comment lines keep their placeholders: a filled value may span lines.
+    code = [not line.lstrip().startswith("//") for line in lines]
+    wanted = {
+        key for line, c in zip(lines, code, strict=True) if c for key in _PLACEHOLDER.findall(line)
+    }
     if wanted != set(values):
         raise ValueError(f"{name} needs {sorted(wanted)}, got {sorted(values)}")
     filled = {key: _check(key, value) for key, value in values.items()}
-    return _PLACEHOLDER.sub(lambda m: filled[m.group(1)], text)
+    return "".join(
+        _PLACEHOLDER.sub(lambda m: filled[m.group(1)], line) if c else line
+        for line, c in zip(lines, code, strict=True)
+    )
 
 
 def split_statements(text: str) -> list[str]:

@@ -7,11 +7,11 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -20,10 +20,11 @@ from graphkit.asset import asset_view
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.cite import Citation, cite
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
+from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.fuzzy import NameIndex
+from graphkit.identifiers import GLOBAL_SCHEMES
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
 from graphkit.named import NamedQuery, Result, permalink
-from graphkit.named import run as run_named
 from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.pattern import Pattern
 from graphkit.pattern import parse as parse_pattern
@@ -62,10 +63,8 @@ from graphkit.query import (
     StoreStats,
     TimelineResult,
 )
-from graphkit.resolve import GLOBAL_SCHEMES
 from graphkit.schema import REACH_ACTOR_KINDS, RELATIONSHIPS, EntityKind
 from graphkit.semantics import (
-    ResolvedFilters,
     entity_ids_of,
     entity_ref,
     hop_view,
@@ -107,6 +106,9 @@ def _identifier_queries(text: str) -> list[str]:
 #: What a rerun search in an empty answer's account gives: how many, and the best path.
 Searched = tuple[int, tuple[str, Sequence[str], bool] | None]
 SINGULAR = {"sources": "source", "entities": "entity", "relationships": "relationship"}
+
+
+_Scanned = TypeVar("_Scanned", Entity, Relationship)
 
 
 class QueryEngine:
@@ -283,10 +285,9 @@ class QueryEngine:
                     source.id,
                     shape,
                     inbound=False,
-                    max_depth=req.max_depth,
-                    min_strength=req.min_strength,
-                    filters=filters,
-                    time_budget=self.settings.time_budget,
+                    spec=Traversal(
+                        filters, req.max_depth, req.min_strength, self.settings.time_budget
+                    ),
                     target=target.id,
                 )
                 return matched.get(target.id, [])[: req.k]
@@ -294,10 +295,7 @@ class QueryEngine:
                 source.id,
                 target.id,
                 k=req.k,
-                max_depth=req.max_depth,
-                min_strength=req.min_strength,
-                filters=filters,
-                time_budget=self.settings.time_budget,
+                spec=Traversal(filters, req.max_depth, req.min_strength, self.settings.time_budget),
             )
 
         found = search(f)
@@ -323,10 +321,7 @@ class QueryEngine:
                     source.id,
                     target.id,
                     k=req.k,
-                    max_depth=depth,
-                    min_strength=strength,
-                    filters=filters,
-                    time_budget=self.settings.time_budget,
+                    spec=Traversal(filters, depth, strength, self.settings.time_budget),
                 )
                 return len(got), ((source.id, got[0][1], False) if got else None)
 
@@ -357,19 +352,13 @@ class QueryEngine:
             return self.store.best_paths(
                 anchor,
                 inbound=inbound,
-                max_depth=max_depth,
-                min_strength=min_strength,
-                filters=f,
-                time_budget=self.settings.time_budget,
+                spec=Traversal(f, max_depth, min_strength, self.settings.time_budget),
             )
         matched = self.store.pattern_paths(
             anchor,
             shape,
             inbound=inbound,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            filters=f,
-            time_budget=self.settings.time_budget,
+            spec=Traversal(f, max_depth, min_strength, self.settings.time_budget),
         )
         return PathMap({end: paths[0] for end, paths in matched.items()}, self.store.entity_kinds)
 
@@ -415,10 +404,7 @@ class QueryEngine:
             got = self.store.best_paths(
                 anchor.id,
                 inbound=inbound,
-                max_depth=depth,
-                min_strength=strength,
-                filters=filters,
-                time_budget=self.settings.time_budget,
+                spec=Traversal(filters, depth, strength, self.settings.time_budget),
             )
             total, top = got.ranked(kinds, 0, 1)
             if not top:
@@ -460,10 +446,9 @@ class QueryEngine:
         wider = self.store.best_paths(
             anchor,
             inbound=inbound,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            filters=replace(f, include_undated=True),
-            time_budget=self.settings.time_budget,
+            spec=Traversal(
+                replace(f, include_undated=True), max_depth, min_strength, self.settings.time_budget
+            ),
         )
         return max(0, wider.ranked(kinds, 0, 1)[0] - total)
 
@@ -856,23 +841,45 @@ class QueryEngine:
         """Entities whose names agree once legal forms and scripts are folded (for review)."""
         return resolve.candidates(self.store, self.store.merges())
 
-    def dump(self, page: int = 5000) -> Batch:
-        """Everything the store holds: entities, relationships and the sources they cite."""
-        entities: list[Entity] = []
-        rels: dict[str, Relationship] = {}
+    def records(self, page: int = 5000) -> Iterator[Source | Entity | Relationship]:
+        """Everything the store holds, streamed a page at a time so an export of millions
+        never sits in memory: the sources relationships cite, then entities, then
+        relationships, each in id order. Only the cited sources' ids are held meanwhile."""
+        cited: set[str] = set()
+        for rels in self._pages(self.store.scan_relationships, page):
+            cited.update(ev.source for r in rels for ev in r.evidence)
+        ids = sorted(cited)
+        for start in range(0, len(ids), page):
+            found = self.store.sources(ids[start : start + page])
+            yield from (found[k] for k in ids[start : start + page] if k in found)
+        for entities in self._pages(self.store.scan_entities, page):
+            yield from entities
+        for rels in self._pages(self.store.scan_relationships, page):
+            yield from rels
+
+    @staticmethod
+    def _pages(
+        scan: Callable[[str | None, int], list[_Scanned]], page: int
+    ) -> Iterator[list[_Scanned]]:
+        """A store's scan, one page after another in id order."""
         after: str | None = None
-        while chunk := self.store.scan_entities(after, page):
-            entities += chunk
-            for rel in self.store.incident([e.id for e in chunk], 10_000_000):
-                rels[rel.id] = rel
+        while chunk := scan(after, page):
+            yield chunk
             after = chunk[-1].id
-        cited = {ev.source for r in rels.values() for ev in r.evidence}
-        sources = self.store.sources(cited)
+
+    def dump(self, page: int = 5000) -> Batch:
+        """Everything the store holds as one batch (tests and small stores; exports stream
+        :meth:`records`)."""
+        items = list(self.records(page))
         return Batch(
-            sources=tuple(sources[k] for k in sorted(sources)),
-            entities=tuple(entities),
-            relationships=tuple(rels[k] for k in sorted(rels)),
+            sources=tuple(i for i in items if isinstance(i, Source)),
+            entities=tuple(i for i in items if isinstance(i, Entity)),
+            relationships=tuple(i for i in items if isinstance(i, Relationship)),
         )
+
+    def kind_of(self, entity_id: str) -> EntityKind | None:
+        """One entity's kind (None: not in the store)."""
+        return self.store.entity_kinds([entity_id]).get(entity_id)
 
     def export_neo4j(self, folder: Path) -> ImportFiles:
         """The whole store as files for Neo4j's offline bulk importer (see
@@ -889,7 +896,16 @@ class QueryEngine:
 
     def run(self, query: NamedQuery, today: date | None = None) -> Result:
         """Run a query named by kind and anchors (what exports, pictures and citations run)."""
-        return run_named(self, query, today)
+        req = query.request()
+        if isinstance(req, ReachRequest):
+            return self.reach(req, today)
+        if isinstance(req, ExposureRequest):
+            return self.exposure(req, today)
+        if isinstance(req, PathsRequest):
+            return self.paths(req, today)
+        if isinstance(req, NeighbourhoodRequest):
+            return self.neighbourhood(req, today)
+        return self.asset(req, today)
 
     def cite(
         self,

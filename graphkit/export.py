@@ -7,23 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 
 import networkx as nx
 
+from graphkit.elements import Result, elements
+from graphkit.picture import render as picture
 from graphkit.query import (
-    AssetResult,
-    EntityRef,
-    ExposureResult,
     Hop,
-    NeighbourhoodResult,
-    PathsResult,
-    ReachResult,
 )
-
-Result = ReachResult | ExposureResult | PathsResult | NeighbourhoodResult | AssetResult
+from graphkit.viz import network_html
 
 
 class ExportFormat(StrEnum):
@@ -50,59 +43,6 @@ MEDIA: dict[ExportFormat, tuple[str, str]] = {
     ExportFormat.PNG: ("image/png", "png"),
     ExportFormat.SVG: ("image/svg+xml", "svg"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Elements:
-    """The entities and hops of any result, the ones to highlight, and a caption."""
-
-    entities: list[EntityRef]
-    hops: list[Hop]
-    highlight: set[str]
-    caption: str
-
-
-def elements(result: Result) -> Elements:
-    """Entities and hops (deduplicated, in result order) of any query result."""
-    ents: dict[str, EntityRef] = {}
-    hops: dict[str, Hop] = {}
-
-    def add(entities: Iterable[EntityRef], path_hops: Iterable[Hop]) -> None:
-        for e in entities:
-            ents.setdefault(e.id, e)
-        for h in path_hops:
-            hops.setdefault(h.relationship_id, h)
-
-    if isinstance(result, ReachResult):
-        add([result.target], [])
-        for item in result.items:
-            add(item.path.entities, item.path.hops)
-        caption = f"Who can reach {result.target.name} — as of {result.as_of}"
-        highlight = {result.target.id}
-    elif isinstance(result, ExposureResult):
-        add([result.source], [])
-        for item in result.items:
-            add(item.path.entities, item.path.hops)
-        caption = f"What {result.source.name} can reach — as of {result.as_of}"
-        highlight = {result.source.id}
-    elif isinstance(result, PathsResult):
-        add([result.source, result.target], [])
-        for path in result.paths:
-            add(path.entities, path.hops)
-        caption = (
-            f"Strongest paths from {result.source.name} to {result.target.name} — "
-            f"as of {result.as_of}"
-        )
-        highlight = {result.source.id, result.target.id}
-    elif isinstance(result, AssetResult):
-        add(result.entities, (f.hop for g in result.groups for f in g.facts))
-        caption = f"Around {result.asset.name} — as of {result.as_of}"
-        highlight = {result.asset.id}
-    else:
-        add(result.entities, result.relationships)
-        caption = f"Neighbourhood of {result.center.name} — as of {result.as_of}"
-        highlight = {result.center.id}
-    return Elements(list(ents.values()), list(hops.values()), highlight, caption)
 
 
 def _evidence_text(hop: Hop) -> str:
@@ -198,12 +138,8 @@ def render(result: Result, fmt: ExportFormat, *, aside: str | None = None) -> by
     ``aside``: an HTML fragment the offline page shows beside the network (the citation).
     """
     if fmt in (ExportFormat.PNG, ExportFormat.SVG):
-        from graphkit.picture import render as picture
-
         return picture(result, "png" if fmt is ExportFormat.PNG else "svg")
     if fmt is ExportFormat.HTML:
-        from graphkit.viz import network_html
-
         return network_html(result, aside=aside).encode("utf-8")
     return export(result, fmt).encode("utf-8")
 
@@ -221,8 +157,6 @@ def export(result: Result, fmt: ExportFormat) -> str:
     if fmt is ExportFormat.JSON:
         return result.model_dump_json(indent=2)
     if fmt is ExportFormat.HTML:
-        from graphkit.viz import network_html
-
         return network_html(result)
     if fmt is ExportFormat.CSV_NODES:
         parts = elements(result)

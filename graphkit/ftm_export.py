@@ -11,12 +11,12 @@ on things and documents, ``description`` on relationships), from which
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from followthemoney import model
 
-from graphkit.model import Batch, Entity, Relationship, Source
+from graphkit.model import Entity, Relationship, Source
 from graphkit.schema import EntityKind, RelType
 
 #: Marker of the note that carries the exact graphkit record.
@@ -86,11 +86,11 @@ def _document(src: Source) -> dict[str, Any]:
     return proxy.to_dict()
 
 
-def _interval(rel: Relationship, kinds: dict[str, EntityKind]) -> dict[str, Any]:
+def _interval(rel: Relationship, kind_of: Callable[[str], EntityKind | None]) -> dict[str, Any]:
     schema, src_prop, tgt_prop = INTERVALS.get(rel.type, ("UnknownLink", "subject", "object"))
     people_only = schema in ("Family", "Associate")
     if people_only and not (
-        kinds.get(rel.source) is EntityKind.PERSON and kinds.get(rel.target) is EntityKind.PERSON
+        kind_of(rel.source) is EntityKind.PERSON and kind_of(rel.target) is EntityKind.PERSON
     ):
         schema, src_prop, tgt_prop = "UnknownLink", "subject", "object"
     proxy = model.make_entity(schema)
@@ -111,12 +111,18 @@ def _interval(rel: Relationship, kinds: dict[str, EntityKind]) -> dict[str, Any]
     return proxy.to_dict()
 
 
-def to_ftm(batch: Batch) -> Iterator[dict[str, Any]]:
-    """FtM entity dicts for a batch: documents, things, then relationships."""
-    kinds = {e.id: e.kind for e in batch.entities}
-    for src in batch.sources:
-        yield _document(src)
-    for ent in batch.entities:
-        yield _thing(ent)
-    for rel in batch.relationships:
-        yield _interval(rel, kinds)
+def to_ftm(
+    items: Iterable[Source | Entity | Relationship],
+    kind_of: Callable[[str], EntityKind | None],
+) -> Iterator[dict[str, Any]]:
+    """FtM entity dicts for records in any number (a stream of millions is fine): a
+    document per source, a thing per entity, an interval per relationship. ``kind_of``
+    tells an endpoint's kind (asked only of family and associate links, which FtM keeps
+    for people)."""
+    for item in items:
+        if isinstance(item, Source):
+            yield _document(item)
+        elif isinstance(item, Entity):
+            yield _thing(item)
+        else:
+            yield _interval(item, kind_of)

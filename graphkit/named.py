@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import Field, ValidationError
 
+from graphkit.elements import Result
 from graphkit.errors import InvalidQuery
-from graphkit.export import Result
 from graphkit.query import (
     MAX_DEPTH_LIMIT,
     MAX_PAGE,
@@ -29,10 +29,7 @@ from graphkit.query import (
 )
 from graphkit.schema import EntityKind
 
-if TYPE_CHECKING:
-    from graphkit.engine import QueryEngine
-
-__all__ = ["NamedQuery", "QueryName", "Result", "permalink", "run"]
+__all__ = ["NamedQuery", "QueryName", "Result", "permalink"]
 
 Request = ReachRequest | ExposureRequest | PathsRequest | NeighbourhoodRequest | AssetRequest
 
@@ -130,20 +127,6 @@ class NamedQuery(Filters):
                 value = "true" if value else "false"
             out[name] = list(value) if isinstance(value, list | tuple) else value
         return out
-
-
-def run(engine: QueryEngine, query: NamedQuery, today: date | None = None) -> Result:
-    """Run a named query on an engine."""
-    req = query.request()
-    if isinstance(req, ReachRequest):
-        return engine.reach(req, today)
-    if isinstance(req, ExposureRequest):
-        return engine.exposure(req, today)
-    if isinstance(req, PathsRequest):
-        return engine.paths(req, today)
-    if isinstance(req, NeighbourhoodRequest):
-        return engine.neighbourhood(req, today)
-    return engine.asset(req, today)
 
 
 def permalink(base_url: str, query: NamedQuery, data_version: str | None) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphkit.filters import ResolvedFilters, cypher_predicate
 from graphkit.pattern import Pattern, Step
 from graphkit.schema import RELATIONSHIPS, Flow, RelType
-from graphkit.semantics import ResolvedFilters
 
 #: Which end of a relationship is the influence tail ``x``, by flow.
 _TAIL = {
@@ -21,12 +21,6 @@ _TAIL = {
     Flow.REVERSE: "endNode({r}) = {x}",
     Flow.BOTH: "true",
 }
-_FILTERS = (
-    "({r}.since IS NULL OR {r}.since <= $as_of) AND ({r}.until IS NULL OR {r}.until >= $as_of)"
-    " AND ($min_confidence IS NULL OR {r}.confidence >= $min_confidence)"
-    " AND ($known_by IS NULL OR {r}.known <= $known_by"
-    " OR ({r}.known IS NULL AND $include_undated))"
-)
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,7 @@ def _hop(step: Step, i: int, allowed: frozenset[RelType], params: dict[str, Any]
             parts.append(f"{r}.{prop} {cond.op} ${name}")
         options.append("(" + " AND ".join(parts) + ")")
     test = " OR ".join(options) if options else "false"
-    return f"(({x})-[{r}]-(y{i}) WHERE ({test}) AND {_FILTERS.format(r=r)})"
+    return f"(({x})-[{r}]-(y{i}) WHERE ({test}) AND {cypher_predicate(r).text})"
 
 
 def compile_pattern(

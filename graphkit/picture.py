@@ -18,10 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from graphkit.export import Elements, Result, elements
+from graphkit.elements import Elements, Result, elements
 from graphkit.query import ReachResult
-from graphkit.schema import Confidence
-from graphkit.viz import KIND_STYLES
+from graphkit.schema import KIND_STYLES, Confidence
 
 #: vis-network shape names (the offline page) → matplotlib markers.
 _MARKERS = {

@@ -72,7 +72,20 @@ class Filters(_Model):
     )
 
 
-class ReachRequest(Filters):
+class PathSearch(Filters):
+    """What every path search shares: how deep, how strong, and which path shapes count."""
+
+    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
+    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
+    pattern: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
+        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
+    )
+
+
+class ReachRequest(PathSearch):
     """Who can reach ``target``: actors with an influence path to it, strongest first."""
 
     target: str = Field(
@@ -80,8 +93,6 @@ class ReachRequest(Filters):
         examples=[ENTITY_EXAMPLE],
         description="Id of the entity to reach (e.g. a data asset).",
     )
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     kinds: tuple[EntityKind, ...] | None = Field(
         default=None,
         description="Result kinds (default: actors — companies, people, state "
@@ -89,15 +100,9 @@ class ReachRequest(Filters):
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
     offset: int = Field(default=0, ge=0, description=_OFFSET)
-    pattern: str | None = Field(
-        default=None,
-        max_length=500,
-        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
-        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
-    )
 
 
-class ExposureRequest(Filters):
+class ExposureRequest(PathSearch):
     """What ``source`` can reach: everything downstream of it, strongest first."""
 
     source: str = Field(
@@ -105,35 +110,19 @@ class ExposureRequest(Filters):
         examples=["cn-government"],
         description="Id of the actor whose reach to measure.",
     )
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
     kinds: tuple[EntityKind, ...] | None = Field(
         default=None, description="Result kinds (default: all)."
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=_LIMIT)
     offset: int = Field(default=0, ge=0, description=_OFFSET)
-    pattern: str | None = Field(
-        default=None,
-        max_length=500,
-        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
-        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
-    )
 
 
-class PathsRequest(Filters):
+class PathsRequest(PathSearch):
     """The ``k`` strongest distinct simple paths from ``source`` to ``target``."""
 
     source: str = Field(min_length=1, examples=["logink"], description="Where paths start.")
     target: str = Field(min_length=1, examples=[ENTITY_EXAMPLE], description="Where they end.")
     k: int = Field(default=5, ge=1, le=50, description="How many paths.")
-    max_depth: int = Field(default=6, ge=1, le=MAX_DEPTH_LIMIT, description=_DEPTH)
-    min_strength: float = Field(default=0.0, ge=0.0, le=1.0, description=_MIN_STRENGTH)
-    pattern: str | None = Field(
-        default=None,
-        max_length=500,
-        description="Only paths of this shape, e.g. `(StateBody) -[OWNS share>=0.25 | "
-        "CONTROLS]->+ (Company) -[HAS_ACCESS_TO]-> (DataAsset)` (README: path patterns).",
-    )
 
 
 class NeighbourhoodRequest(Filters):
@@ -237,7 +226,7 @@ class Hop(_Model):
     )
 
 
-class Path(_Model):
+class InfluencePath(_Model):
     """A chain of hops from an actor to what it reaches; strength is the product of hops."""
 
     strength: float
@@ -255,7 +244,7 @@ class RankedEntity(_Model):
     entity: EntityRef
     strength: float
     hops: int
-    path: Path
+    path: InfluencePath
 
 
 class Relaxation(_Model):
@@ -342,7 +331,7 @@ class PathsResult(_Model):
     target: EntityRef
     as_of: date
     known_by: date | None = None
-    paths: tuple[Path, ...]
+    paths: tuple[InfluencePath, ...]
     undated_left_out: int = Field(
         default=0,
         description="With known_by: paths among the k strongest that relationships whose "
@@ -494,7 +483,7 @@ class ContributingPath(_Model):
     """One ownership chain and the share it contributes (the product of its shares)."""
 
     contribution: float
-    path: Path
+    path: InfluencePath
 
 
 class OwnerShare(_Model):
@@ -647,7 +636,7 @@ class PathChange(_Model):
     """A path that could be followed on one day and not on the other."""
 
     change: str = Field(description="appeared (not followable on the earlier day) or ended")
-    path: Path = Field(description="The path, with every hop's validity and sources.")
+    path: InfluencePath = Field(description="The path, with every hop's validity and sources.")
     hops: tuple[Hop, ...] = Field(
         description="The hops that make the difference: in force on one day, not the other."
     )
@@ -660,8 +649,8 @@ class DiffItem(_Model):
     change: str = Field(description="appeared, disappeared or changed")
     strength_before: float | None
     strength_after: float | None
-    before: Path | None
-    after: Path | None
+    before: InfluencePath | None
+    after: InfluencePath | None
     changed_hops: tuple[Hop, ...] = Field(
         description="Relationships on the compared paths in force on one day but not the other."
     )

@@ -16,44 +16,11 @@ from typing import TYPE_CHECKING, Any
 import fingerprints
 
 from graphkit.errors import InvalidData, Issue
+from graphkit.identifiers import identifier_keys
 from graphkit.model import Batch, Entity, with_derived_id
 
 if TYPE_CHECKING:
     from graphkit.store.base import GraphStore
-
-#: Schemes that identify an entity worldwide, with their spellings in the loaders' sources.
-GLOBAL_SCHEMES: dict[str, str] = {
-    "lei": "lei",
-    "leicode": "lei",
-    "xi-lei": "lei",
-    "wikidata": "wikidata",
-    "wikidataid": "wikidata",
-    "qid": "wikidata",
-    "swiftbic": "bic",
-    "isin": "isin",
-}
-#: Identifiers that only say where a record sits in one source, never who it is.
-IGNORED_SCHEMES = frozenset({"icij_node_id"})
-
-
-def identifier_keys(entity: Entity) -> list[str]:
-    """Comparable identifier keys: ``scheme:VALUE`` worldwide, ``scheme:CC:VALUE`` otherwise.
-
-    >>> from graphkit.model import Entity
-    >>> identifier_keys(Entity(id="x", kind="Company", name="X", country="GB",
-    ...                        identifiers={"XI-LEI": " 5493 ", "GB-COH": "01"}))
-    ['gb-coh:GB:01', 'lei:5493']
-    """
-    keys = []
-    for scheme, value in entity.identifiers.items():
-        s, v = scheme.strip().lower(), value.strip().upper()
-        if not v or s in IGNORED_SCHEMES:
-            continue
-        if s in GLOBAL_SCHEMES:
-            keys.append(f"{GLOBAL_SCHEMES[s]}:{v}")
-        elif entity.country:
-            keys.append(f"{s}:{entity.country}:{v}")
-    return sorted(keys)
 
 
 def name_fingerprints(entity: Entity) -> set[str]:

@@ -541,3 +541,32 @@ def fingerprint() -> str:
     """
     text = json.dumps(_derived_table(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class KindStyle:
+    """How one entity kind is drawn."""
+
+    color: str
+    shape: str
+
+
+#: Colour-blind-friendly palette (Okabe–Ito and Tol based) and shapes per kind; kinds a
+#: reader tells apart at a glance (a port and its terminals) differ in both.
+KIND_STYLES: dict[EntityKind, KindStyle] = {
+    EntityKind.COMPANY: KindStyle("#0072B2", "dot"),
+    EntityKind.PERSON: KindStyle("#CC79A7", "diamond"),
+    EntityKind.STATE_BODY: KindStyle("#D55E00", "star"),
+    EntityKind.PARTY_ORGANISATION: KindStyle("#B00020", "star"),
+    EntityKind.PUBLIC_BODY: KindStyle("#009E73", "square"),
+    EntityKind.PORT: KindStyle("#56B4E9", "hexagon"),
+    EntityKind.TERMINAL: KindStyle("#117733", "triangle"),
+    EntityKind.PLATFORM: KindStyle("#E69F00", "triangleDown"),
+    EntityKind.DATA_ASSET: KindStyle("#E6C700", "square"),
+    EntityKind.INFRASTRUCTURE: KindStyle("#999999", "hexagon"),
+    EntityKind.LAW: KindStyle("#6A3D9A", "triangle"),
+    EntityKind.POLICY: KindStyle("#9E86C8", "triangle"),
+    EntityKind.LOCATION: KindStyle("#8C6D31", "dot"),
+}
+_missing_styles = set(EntityKind) - set(KIND_STYLES)
+assert not _missing_styles, f"entity kinds without a drawing style: {_missing_styles}"

@@ -7,9 +7,9 @@ answers, so the wording, flags and order cannot drift between engines.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
+from graphkit.filters import ResolvedFilters
 from graphkit.model import (
     Entity,
     Relationship,
@@ -19,78 +19,13 @@ from graphkit.model import (
     known_from,
 )
 from graphkit.profiles import Weights
-from graphkit.query import EntityRef, EvidenceView, Filters, Hop, Path, RankedEntity
+from graphkit.query import EntityRef, EvidenceView, Hop, InfluencePath, RankedEntity
 from graphkit.schema import (
     RELATIONSHIPS,
-    TRAVERSABLE,
     Confidence,
-    RelType,
-    confidence_factor,
     influence_arcs,
 )
 from graphkit.traversal import strength_key
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedFilters:
-    """Filters with defaults filled in (today's date, the traversable types)."""
-
-    as_of: date
-    known_by: date | None
-    types: frozenset[RelType]
-    min_confidence: float | None
-    #: With ``known_by``: whether evidence from undated sources counts.
-    include_undated: bool = False
-    #: An influence profile's strengths (``None``: the strengths stored with the data).
-    weights: Weights | None = None
-
-    @classmethod
-    def from_request(
-        cls, req: Filters, today: date | None = None, weights: Weights | None = None
-    ) -> ResolvedFilters:
-        """Fill defaults: ``as_of`` today, all influence-carrying types."""
-        types = frozenset(req.types) & TRAVERSABLE if req.types else TRAVERSABLE
-        min_conf = None if req.min_confidence is None else confidence_factor(req.min_confidence)
-        return cls(
-            as_of=req.as_of or today or date.today(),
-            known_by=req.known_by,
-            types=types,
-            min_confidence=min_conf,
-            include_undated=req.include_undated,
-            weights=weights,
-        )
-
-    def strength(self, rel: Relationship) -> float:
-        """A relationship's hop strength under these filters' profile."""
-        if self.weights is None:
-            return rel.strength
-        return self.weights.weigh(rel.type, rel.share, rel.confidence)
-
-
-def rel_passes(rel: Relationship, f: ResolvedFilters, known: str | None) -> bool:
-    """Whether a relationship may be used under the filters.
-
-    Undated relationships pass the as-of test (and are flagged in results). Under
-    ``known_by`` a relationship needs a supporting source dated by then (``known`` is the
-    earliest such date); one whose sources carry no date passes only with ``include_undated``.
-    """
-    if rel.type not in f.types:
-        return False
-    if not rel.valid_on(f.as_of):
-        return False
-    if f.min_confidence is not None and confidence_factor(rel.confidence) < f.min_confidence:
-        return False
-    return known_passes(known, f)
-
-
-def known_passes(known: str | None, f: ResolvedFilters) -> bool:
-    """Whether a relationship first known on ``known`` (None: its sources are undated) was
-    known by the filters' ``known_by`` day."""
-    if f.known_by is None:
-        return True
-    if known is None:
-        return f.include_undated
-    return date_floor(known) <= f.known_by
 
 
 def evidence_known(
@@ -350,7 +285,7 @@ def path_view(
     sources: Mapping[str, Source],
     as_of: date,
     weights: Weights | None = None,
-) -> Path:
+) -> InfluencePath:
     """A path from ``start`` following ``rel_ids`` in influence order."""
     hops: list[Hop] = []
     node = start
@@ -361,7 +296,7 @@ def path_view(
         strength *= hop.strength
         node = hop.influence_to
     chain = [start] + [h.influence_to for h in hops]
-    return Path(
+    return InfluencePath(
         strength=strength,
         length=len(hops),
         entities=tuple(entity_ref(entities[e]) for e in chain),
@@ -381,7 +316,7 @@ def entity_ids_of(rels: Iterable[Relationship]) -> set[str]:
     return {e for r in rels for e in (r.source, r.target)}
 
 
-def rank(items: Iterable[tuple[Entity, Path]], start: int = 1) -> list[RankedEntity]:
+def rank(items: Iterable[tuple[Entity, InfluencePath]], start: int = 1) -> list[RankedEntity]:
     """Canonical order for reach and exposure: strongest, fewest hops, then entity id."""
     ordered = sorted(items, key=lambda it: (-strength_key(it[1].strength), it[1].length, it[0].id))
     return [

@@ -8,7 +8,7 @@ import pyvis
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-from graphkit.viz import KIND_STYLES
+from graphkit.schema import KIND_STYLES
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,6 +40,7 @@ from graphkit.cli.options import (
     public_url,
 )
 from graphkit.export import MEDIA, ExportFormat, export_filename, render
+from graphkit.model import Entity, Relationship, Source
 from graphkit.named import NamedQuery
 
 #: Where these commands are listed in ``graphkit --help``.
@@ -215,15 +218,20 @@ def export_ftm(
     from graphkit.ftm_export import to_ftm
 
     def go() -> None:
-        with open_engine(backend, store) as eng:
-            batch = eng.dump()
+        counts: Counter[str] = Counter()
+
+        def counted(items: Iterable[Source | Entity | Relationship]) -> Iterator[Any]:
+            for item in items:
+                counts[type(item).__name__] += 1
+                yield item
+
         output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8") as handle:
-            for record in to_ftm(batch):
+        with open_engine(backend, store) as eng, output.open("w", encoding="utf-8") as handle:
+            for record in to_ftm(counted(eng.records()), eng.kind_of):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         err.print(
-            f"wrote {output}: {len(batch.sources)} documents, {len(batch.entities)} "
-            f"entities, {len(batch.relationships)} relationships",
+            f"wrote {output}: {counts['Source']} documents, {counts['Entity']} "
+            f"entities, {counts['Relationship']} relationships",
             markup=False,
         )
 

@@ -11,18 +11,16 @@ from graphkit.query import (
     EmptyAnswer,
     ExposureResult,
     Hop,
+    InfluencePath,
     ReachResult,
 )
-from graphkit.query import (
-    Path as ResultPath,
-)
 
 
-def path_flags(path: ResultPath) -> str:
+def path_flags(path: InfluencePath) -> str:
     return " ".join(f for f, on in (("disputed", path.disputed), ("undated", path.undated)) if on)
 
 
-def print_path(path: ResultPath) -> None:
+def print_path(path: InfluencePath) -> None:
     for i, hop in enumerate(path.hops, 1):
         out.print(f"     {i}. {hop.explanation}", highlight=False, markup=False)
         print_evidence(hop, "        ")

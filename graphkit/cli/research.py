@@ -42,10 +42,8 @@ from graphkit.query import (
     ControlRequest,
     DiffQuery,
     DiffRequest,
+    InfluencePath,
     OwnersRequest,
-)
-from graphkit.query import (
-    Path as ResultPath,
 )
 
 #: Where these commands are listed in ``graphkit --help``.
@@ -140,7 +138,7 @@ def control(
         for i, step in enumerate(res.chain, 1):
             out.print(f"  {i}. {step.controller.name} ({step.basis})", markup=False)
             print_path(
-                ResultPath(
+                InfluencePath(
                     strength=step.hop.strength,
                     length=1,
                     entities=(step.hop.source, step.hop.target),

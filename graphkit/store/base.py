@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphkit.errors import InvalidQuery
+from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.pattern import Pattern
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import EntityKind, fingerprint
-from graphkit.semantics import ResolvedFilters
 from graphkit.store.rows import (
     EntityRow,
     RelationshipRow,
@@ -159,10 +159,7 @@ class GraphStore(ABC):
         anchor: str,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> BestPaths:
         """The best influence path between ``anchor`` and every node within ``max_depth``.
 
@@ -180,10 +177,7 @@ class GraphStore(ABC):
         target: str,
         *,
         k: int,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> list[tuple[float, tuple[str, ...]]]:
         """The ``k`` best simple paths from source to target, in canonical order."""
 
@@ -194,10 +188,7 @@ class GraphStore(ABC):
         pattern: Pattern,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
         target: str | None = None,
     ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
         """Every simple path of at most ``max_depth`` hops that ``pattern`` (in influence

@@ -26,9 +26,6 @@ from pydantic import BaseModel
 from graphkit.csr import (
     CONF_LEVELS,
     KINDS,
-    NO_LOWER,
-    NO_UPPER,
-    REL_TYPES,
     ArcIndex,
     Columns,
     columns_from_blobs,
@@ -36,6 +33,8 @@ from graphkit.csr import (
     day_numbers,
 )
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
+from graphkit.filters import NO_LOWER, NO_UPPER, REL_TYPES, ResolvedFilters, Traversal
+from graphkit.identifiers import identifier_keys
 from graphkit.model import (
     Batch,
     Entity,
@@ -48,9 +47,7 @@ from graphkit.model import (
 from graphkit.pattern import HopFacts, Pattern
 from graphkit.pattern import search as search_pattern
 from graphkit.query import IngestSummary, StoreStats
-from graphkit.resolve import identifier_keys
 from graphkit.schema import Confidence, EntityKind, confidence_factor, fingerprint
-from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import BestPaths, GraphStore
 from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
 from graphkit.text import search_text
@@ -607,18 +604,15 @@ class EmbeddedStore(GraphStore):
         anchor: str,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> BestPaths:
         return self._index_for(anchor).best_paths(
             anchor,
             inbound=inbound,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            filters=filters,
-            time_budget=time_budget,
+            max_depth=spec.max_depth,
+            min_strength=spec.min_strength,
+            filters=spec.filters,
+            time_budget=spec.time_budget,
         )
 
     def k_paths(
@@ -627,19 +621,16 @@ class EmbeddedStore(GraphStore):
         target: str,
         *,
         k: int,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> list[tuple[float, tuple[str, ...]]]:
         found = k_best_paths(
-            self._index_for(source, target).view(filters),
+            self._index_for(source, target).view(spec.filters),
             source,
             target,
             k=k,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            time_budget=time_budget,
+            max_depth=spec.max_depth,
+            min_strength=spec.min_strength,
+            time_budget=spec.time_budget,
         )
         return [(s, tuple(a.rel_id for a in arcs)) for s, arcs in found]
 
@@ -649,15 +640,12 @@ class EmbeddedStore(GraphStore):
         pattern: Pattern,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
         target: str | None = None,
     ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
         index = self._index_for(anchor, *([target] if target else []))
         view, cols, number, rel_number = (
-            index.view(filters),
+            index.view(spec.filters),
             index.cols,
             index.node_number,
             index.rel_number,
@@ -682,9 +670,9 @@ class EmbeddedStore(GraphStore):
             arcs=view.arcs_into if inbound else view.arcs_from,
             facts=facts,
             kind=kind,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            time_budget=time_budget,
+            max_depth=spec.max_depth,
+            min_strength=spec.min_strength,
+            time_budget=spec.time_budget,
             target=target,
         )
 

@@ -31,13 +31,14 @@ from graphkit.errors import (
     InvalidQuery,
     Issue,
 )
+from graphkit.filters import ResolvedFilters, Traversal, cypher_parameters, cypher_predicate
+from graphkit.identifiers import identifier_keys
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.pattern import Pattern
 from graphkit.pattern_cypher import compile_pattern
 from graphkit.profiles import Weights
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.readonly_cypher import check_plan, plain
-from graphkit.resolve import identifier_keys
 from graphkit.schema import (
     RELATIONSHIPS,
     Confidence,
@@ -48,7 +49,6 @@ from graphkit.schema import (
     fingerprint,
     influence_arcs,
 )
-from graphkit.semantics import ResolvedFilters
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.store.rows import cites
@@ -525,10 +525,7 @@ class Neo4jStore(GraphStore):
             "forward": by_flow[Flow.FORWARD],
             "reverse": by_flow[Flow.REVERSE],
             "both": by_flow[Flow.BOTH],
-            "as_of": f.as_of.isoformat(),
-            "known_by": f.known_by.isoformat() if f.known_by else None,
-            "include_undated": f.include_undated,
-            "min_confidence": f.min_confidence,
+            **cypher_parameters(f),
         }
 
     def best_paths(
@@ -536,20 +533,19 @@ class Neo4jStore(GraphStore):
         anchor: str,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> BestPaths:
-        params = self._flow_params(filters)
-        query = cypher.load("read/expand_into" if inbound else "read/expand_from")
-        deadline = time.monotonic() + time_budget
+        params = self._flow_params(spec.filters)
+        query = cypher.render(
+            "read/expand_into" if inbound else "read/expand_from", filter=cypher_predicate()
+        )
+        deadline = time.monotonic() + spec.time_budget
 
         def expand(frontier: list[str]) -> dict[str, list[Arc]]:
             remaining = max(deadline - time.monotonic(), 0.001)
             rows = self._rows(query, "traversal", timeout=remaining, frontier=frontier, **params)
             arcs: dict[str, list[Arc]] = defaultdict(list)
-            weights = filters.weights
+            weights = spec.filters.weights
             for r in rows:
                 node, other = r["node"], r["other"]
                 tail, head = (other, node) if inbound else (node, other)
@@ -565,9 +561,9 @@ class Neo4jStore(GraphStore):
             expand,
             anchor,
             inbound=inbound,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            time_budget=time_budget,
+            max_depth=spec.max_depth,
+            min_strength=spec.min_strength,
+            time_budget=spec.time_budget,
         )
         return PathMap(
             {node: (lab.strength, lab.rel_ids()) for node, lab in labels.items()},
@@ -590,26 +586,23 @@ class Neo4jStore(GraphStore):
         target: str,
         *,
         k: int,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
     ) -> list[tuple[float, tuple[str, ...]]]:
         if source == target:
             return []
         rows = self._path_rows(
-            cypher.render("read/simple_paths", max_depth=max_depth),
+            cypher.render("read/simple_paths", max_depth=spec.max_depth, filter=cypher_predicate()),
             "path search",
             "candidate paths; narrow the query (smaller max_depth, fewer types, as_of)",
-            time_budget,
+            spec.time_budget,
             source=source,
             target=target,
-            **self._flow_params(filters),
+            **self._flow_params(spec.filters),
         )
         found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
         for r in rows:
-            strength = _path_strength(r, filters.weights)
-            if strength <= 0.0 or strength < min_strength:
+            strength = _path_strength(r, spec.filters.weights)
+            if strength <= 0.0 or strength < spec.min_strength:
                 continue
             ids = tuple(r["rels"])
             found.append((path_key(strength, ids), strength, ids))
@@ -622,10 +615,7 @@ class Neo4jStore(GraphStore):
         pattern: Pattern,
         *,
         inbound: bool,
-        max_depth: int,
-        min_strength: float,
-        filters: ResolvedFilters,
-        time_budget: float,
+        spec: Traversal,
         target: str | None = None,
     ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
         ends = [anchor] if target is None else [anchor, target]
@@ -638,18 +628,22 @@ class Neo4jStore(GraphStore):
         ):
             return {}
         compiled = compile_pattern(
-            pattern, filters, max_depth=max_depth, inbound=inbound, to_target=target is not None
+            pattern,
+            spec.filters,
+            max_depth=spec.max_depth,
+            inbound=inbound,
+            to_target=target is not None,
         )
-        params = {k: v for k, v in self._flow_params(filters).items() if k not in _FLOWS}
+        params = {k: v for k, v in self._flow_params(spec.filters).items() if k not in _FLOWS}
         rows = self._path_rows(
             cypher.render("read/pattern_paths", pattern=compiled),
             "pattern search",
             "paths match the pattern; narrow it (fewer repetitions, node tests, a smaller "
             "max_depth)",
-            time_budget,
+            spec.time_budget,
             anchor=anchor,
             target=target,
-            max_depth=max_depth,
+            max_depth=spec.max_depth,
             **params,
             **compiled.params,
         )
@@ -658,8 +652,8 @@ class Neo4jStore(GraphStore):
             ids = tuple(r["rels"])
             if inbound:
                 ids = ids[::-1]  # from the anchor outward
-            strength = _path_strength(r, filters.weights)
-            if strength <= 0.0 or strength < min_strength:
+            strength = _path_strength(r, spec.filters.weights)
+            if strength <= 0.0 or strength < spec.min_strength:
                 continue
             # One path can match in several ways (where a repeated step ends): keep it once.
             found[r["first"] if inbound else r["last"]][ids] = strength

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from graphkit.identifiers import identifier_keys
 from graphkit.model import Entity, Relationship, Source, canonical_json, edge_facts
-from graphkit.resolve import identifier_keys
 from graphkit.text import search_text
 
 

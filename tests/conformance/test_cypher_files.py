@@ -9,11 +9,11 @@ import pytest
 
 from graphkit import cypher
 from graphkit.engine import QueryEngine
+from graphkit.filters import ResolvedFilters, cypher_predicate
 from graphkit.pattern import parse
 from graphkit.pattern_cypher import compile_pattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import TRAVERSABLE, EntityKind, RelType
-from graphkit.semantics import ResolvedFilters
 from graphkit.store.neo4j import Neo4jStore
 
 SAMPLE = {
@@ -22,6 +22,7 @@ SAMPLE = {
     "type": RelType.OWNS,
     "label": "Entity",
     "max_depth": 3,
+    "filter": cypher_predicate(),
     # A pattern with every construct: kinds, alternatives, conditions, repetitions.
     "pattern": compile_pattern(
         parse(
@@ -60,6 +61,10 @@ def test_render_refuses_names_outside_the_allow_lists() -> None:
         with pytest.raises(InvalidQuery):
             cypher.render("write/upsert_edges", **bad)
     with pytest.raises(InvalidQuery):
-        cypher.render("read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1)
+        cypher.render(
+            "read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1, filter=cypher_predicate()
+        )
+    with pytest.raises(InvalidQuery):  # a filter is only ever graphkit.filters' own text
+        cypher.render("read/expand_from", filter="true) DETACH DELETE (n")
     with pytest.raises(InvalidQuery):
         cypher.render("read/existing", label="Entity) DETACH DELETE (n")

@@ -32,7 +32,10 @@ def test_export_reimports_to_an_identical_graph(
     before = backend.dump()
     path = tmp_path / "export.ftm.json"
     path.write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in to_ftm(before)), encoding="utf-8"
+        "\n".join(
+            json.dumps(r, ensure_ascii=False) for r in to_ftm(backend.records(), backend.kind_of)
+        ),
+        encoding="utf-8",
     )
     fresh = QueryEngine(
         EmbeddedStore(tmp_path / "reimport.db"), Settings(store=tmp_path / "reimport.db")
@@ -45,7 +48,7 @@ def test_export_reimports_to_an_identical_graph(
 def test_export_is_native_ftm_for_aleph(engine: QueryEngine) -> None:
     engine.ingest(ownership())
     engine.ingest(seed())
-    records = list(to_ftm(engine.dump()))
+    records = list(to_ftm(engine.records(), engine.kind_of))
     for record in records:
         proxy = model.get_proxy(record)  # the followthemoney schema accepts every record
         assert proxy.schema.name == record["schema"]

@@ -10,10 +10,10 @@ import pytest
 
 from graphkit.engine import QueryEngine
 from graphkit.errors import InvalidQuery
+from graphkit.filters import ResolvedFilters
 from graphkit.pattern import Pattern, parse
 from graphkit.query import ExposureRequest, PathsRequest, ReachRequest
 from graphkit.schema import confidence_factor
-from graphkit.semantics import ResolvedFilters
 from graphkit.traversal import path_key
 from tests.backends import pair
 

@@ -31,7 +31,8 @@ PROBE = Path(__file__).with_name("changed_schema_probe.py")
 
 
 def _changed_copy(tmp: Path) -> Path:
-    """The package with LEASES and Vessel inserted mid-enum and AGREEMENT_WITH at 0.9."""
+    """The package with LEASES and Vessel (and its style) inserted mid-enum and
+    AGREEMENT_WITH at 0.9."""
     copy = tmp / "changed"
     shutil.copytree(
         ROOT / "graphkit", copy / "graphkit", ignore=shutil.ignore_patterns("*.nb*", "__pycache__")
@@ -52,6 +53,12 @@ def _changed_copy(tmp: Path) -> Path:
         (
             "    Role.OPERATION: (_T.OPERATES,),\n",
             "    Role.OPERATION: (_T.OPERATES, _T.LEASES),\n",
+        ),
+        # A new kind needs its drawing style (the table refuses to load without one).
+        (
+            '    EntityKind.LOCATION: KindStyle("#8C6D31", "dot"),\n',
+            '    EntityKind.LOCATION: KindStyle("#8C6D31", "dot"),\n'
+            '    EntityKind.VESSEL: KindStyle("#44AA99", "dot"),\n',
         ),
         (
             '            _B,\n            Strength(0.5),\n            "{source} has an agreement',

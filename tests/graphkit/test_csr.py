@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from graphkit.csr import KINDS, NO_LOWER, NO_UPPER, REL_TYPES, ArcIndex, Columns
+from graphkit.csr import KINDS, ArcIndex, Columns
 from graphkit.errors import BoundExceeded
+from graphkit.filters import NO_LOWER, NO_UPPER, REL_TYPES, ResolvedFilters
 from graphkit.schema import TRAVERSABLE, EntityKind, RelType
-from graphkit.semantics import ResolvedFilters
 from graphkit.store.base import PathMap
 from graphkit.traversal import best_paths, path_key
 
