@@ -7,7 +7,7 @@ It checks bounds, asks the store for paths as relationship ids, and builds resul
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,13 +17,13 @@ from pydantic import BaseModel
 
 from graphkit import analysis, coverage, resolve
 from graphkit.asset import asset_view
-from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
+from graphkit.batching import BATCH_RECORDS
 from graphkit.cite import Citation, cite
-from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue, SourceNotFound
+from graphkit.errors import EntityNotFound, InvalidQuery, SourceNotFound
 from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.fuzzy import NameIndex
 from graphkit.identifiers import GLOBAL_SCHEMES
-from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
+from graphkit.model import Batch, Entity, Relationship, Source
 from graphkit.named import NamedQuery, Result, permalink
 from graphkit.neo4j_export import ImportFiles, write_import_files
 from graphkit.pattern import Pattern
@@ -63,7 +63,7 @@ from graphkit.query import (
     StoreStats,
     TimelineResult,
 )
-from graphkit.schema import REACH_ACTOR_KINDS, RELATIONSHIPS, EntityKind
+from graphkit.schema import REACH_ACTOR_KINDS, EntityKind
 from graphkit.semantics import (
     entity_ids_of,
     entity_ref,
@@ -76,7 +76,8 @@ from graphkit.semantics import (
 from graphkit.settings import Settings
 from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.text import match_score, normalise
-from graphkit.validate import RawRecord, validate_records
+from graphkit.validate import RawRecord
+from graphkit.writes import Writer
 
 #: Seconds a name index lives for a store that cannot tell when its data changed (Neo4j).
 NAMES_TTL = 60.0
@@ -105,7 +106,6 @@ def _identifier_queries(text: str) -> list[str]:
 
 #: What a rerun search in an empty answer's account gives: how many, and the best path.
 Searched = tuple[int, tuple[str, Sequence[str], bool] | None]
-SINGULAR = {"sources": "source", "entities": "entity", "relationships": "relationship"}
 
 
 _Scanned = TypeVar("_Scanned", Entity, Relationship)
@@ -120,6 +120,8 @@ class QueryEngine:
         self._names: tuple[str | None, float, NameIndex] | None = None
         #: Influence profiles known by name (shipped, GRAPHKIT_PROFILES_DIR, added).
         self.profiles = ProfileSet(self.settings.profiles_dir)
+        #: Every write goes through this service; an unknown id gets the same suggestions.
+        self.writer = Writer(store, suggest=self._suggest)
 
     def profile(self, name: str | None) -> tuple[Weights | None, ProfileRef]:
         """The weights traversal uses for a named profile (``None`` for the default: the
@@ -597,118 +599,10 @@ class QueryEngine:
         return isolated.run(opener, self.settings, method, req)
 
     # ------------------------------------------------------------------ writes
+    # Writes are their own service (graphkit.writes); these keep the one front door.
     def ingest(self, records: Iterable[RawRecord]) -> IngestSummary:
-        """Validate raw records, fold them onto known entities, then write them at once.
-
-        Recorded merges are applied to incoming records, and records sharing an identifier
-        (LEI, Wikidata id, a register number in one country) with each other or with stored
-        entities become one entity (see :mod:`graphkit.resolve`).
-
-        Raises:
-            InvalidData: every problem found; nothing is written.
-        """
-        merges = self.store.merges()
-        if merges:
-            records = [
-                RawRecord(
-                    r.section,
-                    resolve.rewrite(r.data, r.section, merges)
-                    if r.section == "relationships"
-                    else r.data,
-                    r.file,
-                    r.line,
-                    r.index,
-                )
-                for r in records
-            ]
-        batch = validate_records(records, self.store.entity_kinds, self.store.source_ids)
-        batch, new_merges, store_merges = resolve.resolve_batch(batch, self.store, merges)
-        self._check_kind_changes(batch)
-        summary = self.store.write(batch)
-        for merged, canonical, reason in new_merges:
-            self.store.record_merge(merged, canonical, reason)
-        for canonical, merged_ids, reason in store_merges:
-            self.merge(canonical, merged_ids, reason)
-        notes = tuple(f"{m} → {c} ({why})" for m, c, why in new_merges) + tuple(
-            f"{m} → {c} ({why})" for c, ms, why in store_merges for m in ms
-        )
-        return summary.model_copy(update={"merged": notes})
-
-    def _check_repeats(self, batch: list[RawRecord], seen: StreamIds) -> None:
-        """Refuse records that repeat, with other values, a record an earlier batch of the
-        same load wrote (within one batch validation catches it): a file never silently
-        overwrites its own facts.
-
-        Raises:
-            InvalidData: each such record, with its file and line.
-        """
-        again = seen.repeated(batch)
-        if not again:
-            return
-        models: dict[str, type[Source] | type[Entity] | type[Relationship]] = {
-            "sources": Source,
-            "entities": Entity,
-            "relationships": Relationship,
-        }
-        readers: dict[str, Callable[[list[str]], Mapping[str, BaseModel]]] = {
-            "sources": self.store.sources,
-            "entities": self.store.entities,
-            "relationships": self.store.relationships,
-        }
-        issues: list[Issue] = []
-        for rec in again:
-            data = dict(rec.data)
-            data = with_derived_id(data) if rec.section == "relationships" else data
-            try:
-                incoming = models[rec.section].model_validate(data)
-            except ValueError:
-                continue  # validation of the batch reports it with its line
-            stored = readers[rec.section]([incoming.id]).get(incoming.id)
-            if stored is not None and canonical_json(stored) != canonical_json(incoming):
-                issues.append(
-                    rec.issue(
-                        f"repeats {SINGULAR[rec.section]} {incoming.id!r}, given earlier in "
-                        "this load, with other values; "
-                        "keep one version (or give them different ids)"
-                    )
-                )
-        if issues:
-            raise InvalidData(issues)
-
-    def _check_kind_changes(self, batch: Batch) -> None:
-        """Refuse a batch that re-declares a stored entity with another kind while stored
-        relationships the batch does not rewrite would then break the schema table (a Port
-        turned Person would silently drop out of every answer it was part of).
-
-        Raises:
-            InvalidData: each stored relationship that would no longer fit, named.
-        """
-        incoming = {e.id: e.kind for e in batch.entities}
-        stored = self.store.entity_kinds(incoming)
-        changed = {i: k for i, k in incoming.items() if i in stored and stored[i] != k}
-        if not changed:
-            return
-        rewritten = {r.id for r in batch.relationships}
-        issues: list[Issue] = []
-        for rel in self.store.incident(changed, 10_000):
-            if rel.id in rewritten:
-                continue
-            spec = RELATIONSHIPS[rel.type]
-            for end, allowed in ((rel.source, spec.sources), (rel.target, spec.targets)):
-                if end in changed and changed[end] not in allowed:
-                    issues.append(
-                        Issue(
-                            None,
-                            f"entity {end!r}",
-                            "kind",
-                            f"stored as {stored[end].value}, re-declared as "
-                            f"{changed[end].value}: stored relationship {rel.id!r} "
-                            f"({rel.type.value}) needs one of "
-                            f"{', '.join(sorted(k.value for k in allowed))}",
-                        )
-                    )
-        if issues:
-            raise InvalidData(issues[:50])
+        """Validate, resolve and write records at once (see :meth:`Writer.ingest`)."""
+        return self.writer.ingest(records)
 
     def ingest_stream(
         self,
@@ -716,126 +610,18 @@ class QueryEngine:
         batch_size: int = BATCH_RECORDS,
         on_batch: Callable[[IngestSummary], None] | None = None,
     ) -> IngestSummary:
-        """Ingest a stream of any length in bounded all-or-nothing batches (see
-        :mod:`graphkit.batching`); ``on_batch`` hears each written batch's summary.
-
-        Raises:
-            InvalidData: the problems of the first refused batch; it and everything after it
-                is not written, earlier batches are (re-running the fixed input is safe:
-                unchanged records are recognised and skipped).
-        """
-        merges = self.store.merges()
-        batcher = Batcher(
-            batch_size,
-            lambda ids: set(self.store.entity_kinds(ids)) | (ids & merges.keys()),
-            self.store.source_ids,
-        )
-        total = IngestSummary(created={}, updated={}, unchanged={})
-        written = 0
-        batches = enumerate(batcher.batches(records), 1)
-        seen = StreamIds()
-        with self.store.bulk():  # a large load: index upkeep may wait for its end
-            while True:
-                # A loader may find a problem only after earlier batches were written (a
-                # broken last line): the error then says exactly what was written.
-                try:
-                    number, batch = next(batches)
-                except StopIteration:
-                    break
-                except InvalidData as exc:
-                    if not written:
-                        raise
-                    raise InvalidData(exc.issues, outcome=_partial(total, written)) from exc
-                try:
-                    self._check_repeats(batch, seen)
-                    summary = self.ingest(batch)
-                except InvalidData as exc:
-                    if not written:
-                        raise
-                    raise InvalidData(
-                        exc.issues,
-                        outcome=f"batch {number} and later were not written; "
-                        + _partial(total, written),
-                    ) from exc
-                merges = self.store.merges()
-                seen.add(batch)
-                written += len(batch)
-                total = total.plus(summary)
-                if on_batch is not None:
-                    on_batch(summary)
-        return total
+        """A stream of any length in all-or-nothing batches (see :meth:`Writer.ingest_stream`)."""
+        return self.writer.ingest_stream(records, batch_size, on_batch)
 
     def check_stream(
         self, records: Iterable[RawRecord], batch_size: int = BATCH_RECORDS
     ) -> dict[str, int]:
-        """Validate a stream as :meth:`ingest_stream` would write it, writing nothing; returns
-        how many valid records of each section it holds.
-
-        Raises:
-            InvalidData: every problem found in every batch.
-        """
-        batcher = Batcher(
-            batch_size, lambda ids: set(self.store.entity_kinds(ids)), self.store.source_ids
-        )
-
-        def kinds(ids: Iterable[str]) -> dict[str, EntityKind]:
-            wanted = set(ids)
-            out = dict(self.store.entity_kinds(wanted - batcher.entity_kinds.keys()))
-            for eid in wanted & batcher.entity_kinds.keys():
-                if batcher.entity_kinds[eid] in EntityKind._value2member_map_:
-                    out[eid] = EntityKind(batcher.entity_kinds[eid])
-            return out
-
-        def sources(ids: Iterable[str]) -> set[str]:
-            wanted = set(ids)
-            return (wanted & batcher.source_ids) | self.store.source_ids(
-                wanted - batcher.source_ids
-            )
-
-        counts = {"sources": 0, "entities": 0, "relationships": 0}
-        issues: list[Issue] = []
-        for batch in batcher.batches(records):
-            try:
-                valid = validate_records(batch, kinds, sources)
-                self._check_kind_changes(valid)  # a dry run refuses what a load would
-            except InvalidData as exc:
-                issues += exc.issues
-                continue
-            for section in counts:
-                counts[section] += len(getattr(valid, section))
-        if issues:
-            raise InvalidData(issues)
-        return counts
+        """Validate a stream, writing nothing (see :meth:`Writer.check_stream`)."""
+        return self.writer.check_stream(records, batch_size)
 
     def merge(self, canonical: str, merged: Iterable[str], reason: str = "accepted") -> Entity:
-        """Make ``merged`` entities one with ``canonical``: their names and identifiers join
-        it, every relationship moves to it with all its evidence, and the decision is kept.
-
-        Raises:
-            EntityNotFound: an id is unknown.
-            InvalidQuery: a relationship joins two of the entities (it would become a loop).
-        """
-        others = [m for m in dict.fromkeys(merged) if m != canonical]
-        found = self.store.entities([canonical, *others])
-        for eid in [canonical, *others]:
-            if eid not in found:
-                raise EntityNotFound(eid, self._suggest(eid))
-        mapping = dict.fromkeys(others, canonical)
-        moved = []
-        for rel in self.store.incident(others, 10_000_000):
-            src, tgt = mapping.get(rel.source, rel.source), mapping.get(rel.target, rel.target)
-            if src == tgt:
-                raise InvalidQuery(
-                    f"relationship {rel.id!r} joins entities being merged; remove it first",
-                    parameter="merged",
-                )
-            moved.append(rel.model_copy(update={"source": src, "target": tgt}))
-        entity = resolve.merged_entity(found[canonical], [found[m] for m in others])
-        self.store.write(Batch(entities=(entity,), relationships=tuple(moved)))
-        for m in others:
-            self.store.delete_entity(m)
-            self.store.record_merge(m, canonical, reason)
-        return entity
+        """Make ``merged`` entities one with ``canonical`` (see :meth:`Writer.merge`)."""
+        return self.writer.merge(canonical, merged, reason)
 
     def resolution_candidates(self) -> list[tuple[str, list[Entity]]]:
         """Entities whose names agree once legal forms and scripts are folded (for review)."""
@@ -947,16 +733,3 @@ class QueryEngine:
         """Recompute every stored value derived from the schema table; how many
         relationships were re-derived (stores also do this by themselves on opening)."""
         return self.store.reindex()
-
-
-def _partial(total: IngestSummary, written: int) -> str:
-    """What a load that stopped part-way had already written, in words."""
-    by_kind = {
-        k: total.created.get(k, 0) + total.updated.get(k, 0) + total.unchanged.get(k, 0)
-        for k in ("entities", "relationships", "sources")
-    }
-    kinds = ", ".join(f"{n} {k}" for k, n in by_kind.items() if n)
-    return (
-        f"{written} records were written before it ({kinds}); fix the input and run the "
-        "same load again: what is already stored is recognised and left unchanged"
-    )

@@ -40,7 +40,7 @@ class RawRecord:
         return Issue(file=self.file, line=self.line, record=label, field=field, message=message)
 
 
-_SINGULAR: dict[Section, str] = {
+SINGULAR: dict[Section, str] = {
     "sources": "source",
     "entities": "entity",
     "relationships": "relationship",
@@ -49,7 +49,7 @@ _SINGULAR: dict[Section, str] = {
 
 def _label(raw: RawRecord) -> str:
     ident = raw.data.get("id") if isinstance(raw.data, Mapping) else None
-    section = _SINGULAR[raw.section]
+    section = SINGULAR[raw.section]
     if ident:
         return f"{section} {ident!r}"
     return f"{section} #{(raw.index or 0) + 1}"
@@ -79,7 +79,7 @@ def _parse(raw: RawRecord, out: _Collected) -> None:
         return
     data = with_derived_id(raw.data) if raw.section == "relationships" else dict(raw.data)
     model = _MODELS[raw.section]
-    label = f"{_SINGULAR[raw.section]} {data['id']!r}" if data.get("id") else None
+    label = f"{SINGULAR[raw.section]} {data['id']!r}" if data.get("id") else None
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
