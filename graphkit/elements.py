@@ -45,18 +45,18 @@ def elements(result: Result) -> Elements:
         for h in path_hops:
             hops.setdefault(h.relationship_id, h)
 
-    if isinstance(result, ReachResult):
-        add([result.target], [])
+    if isinstance(result, ReachResult | ExposureResult):
+        anchor = result.target if isinstance(result, ReachResult) else result.source
+        add([anchor], [])
         for item in result.items:
             add(item.path.entities, item.path.hops)
-        caption = f"Who can reach {result.target.name} — as of {result.as_of}"
-        highlight = {result.target.id}
-    elif isinstance(result, ExposureResult):
-        add([result.source], [])
-        for item in result.items:
-            add(item.path.entities, item.path.hops)
-        caption = f"What {result.source.name} can reach — as of {result.as_of}"
-        highlight = {result.source.id}
+        question = (
+            f"Who can reach {anchor.name}"
+            if isinstance(result, ReachResult)
+            else f"What {anchor.name} can reach"
+        )
+        caption = f"{question} — as of {result.as_of}"
+        highlight = {anchor.id}
     elif isinstance(result, PathsResult):
         add([result.source, result.target], [])
         for path in result.paths:

@@ -14,30 +14,21 @@ import typer
 
 from graphkit.cite import page as citation_page
 from graphkit.cli.options import (
-    AsOfOpt,
+    FILTERS,
+    NAMED,
+    STORE,
     Backend,
     BackendOpt,
-    ConfOpt,
-    DepthHoodOpt,
-    DepthOpt,
-    KindsOpt,
-    KnownByOpt,
-    KOpt,
-    LimitOpt,
-    MinStrengthOpt,
     OtherArg,
-    PatternOpt,
-    ProfileOpt,
     QueryArg,
     StoreOpt,
-    TypesOpt,
-    UndatedOpt,
     app,
     err,
     guarded,
     named_query,
     open_engine,
     public_url,
+    with_options,
 )
 from graphkit.export import MEDIA, ExportFormat, export_filename, render
 from graphkit.model import Entity, Relationship, Source
@@ -68,6 +59,7 @@ def _write_result(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS, NAMED, STORE)
 def viz(
     query: QueryArg,
     entity: str,
@@ -76,67 +68,36 @@ def viz(
         Path,
         typer.Option("-o", "--output", help="File to write: .html (offline page), .svg or .png."),
     ] = Path("graphkit.html"),
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    profile: ProfileOpt = None,
-    pattern: PatternOpt = None,
-    kinds: KindsOpt = None,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    k: KOpt = 5,
-    depth: DepthHoodOpt = None,
-    limit: LimitOpt = 50,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
+    **opts: Any,
 ) -> None:
     """Draw a query result: an offline HTML network with its cited text beside it (opens
     with no internet), or a still picture when the output ends in .svg or .png."""
 
-    opts = dict(locals())  # every option, for named_query
-
     def go() -> None:
-        named = named_query(opts)
+        named = named_query(query, entity, other, opts)
         suffix = output.suffix.lower().lstrip(".")
         fmt = ExportFormat(suffix) if suffix in ("svg", "png") else ExportFormat.HTML
-        _write_result(named, output, fmt, backend, store)
+        _write_result(named, output, fmt, opts["backend"], opts["store"])
 
     guarded(go)
 
 
 @app.command("export", rich_help_panel=PANEL)
+@with_options(FILTERS, NAMED, STORE)
 def export_cmd(
     query: QueryArg,
     entity: str,
     other: OtherArg = None,
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.GEXF,
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    profile: ProfileOpt = None,
-    pattern: PatternOpt = None,
-    kinds: KindsOpt = None,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    k: KOpt = 5,
-    depth: DepthHoodOpt = None,
-    limit: LimitOpt = 50,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
+    **opts: Any,
 ) -> None:
     """Export a query result: GEXF/GraphML (Gephi, Cytoscape), CSV, JSON, HTML, PNG or SVG."""
 
-    opts = dict(locals())  # every option, for named_query
-
     def go() -> None:
-        named = named_query(opts)
+        named = named_query(query, entity, other, opts)
         target = output or Path(export_filename(query.value, entity, MEDIA[fmt][1]))
-        _write_result(named, target, fmt, backend, store)
+        _write_result(named, target, fmt, opts["backend"], opts["store"])
 
     guarded(go)
 
@@ -150,6 +111,7 @@ class CiteFormat(StrEnum):
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS, NAMED, STORE, defaults={"limit": 10})
 def cite(
     query: QueryArg,
     entity: str,
@@ -167,30 +129,14 @@ def cite(
             "(default: GRAPHKIT_PUBLIC_URL or http://HOST:PORT).",
         ),
     ] = None,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    profile: ProfileOpt = None,
-    pattern: PatternOpt = None,
-    kinds: KindsOpt = None,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    k: KOpt = 5,
-    depth: DepthHoodOpt = None,
-    limit: LimitOpt = 10,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
+    **opts: Any,
 ) -> None:
     """An answer you can cite: text with numbered footnotes (document, date, address,
     excerpt, stance), the query, its days, the data version and a permalink pinning them."""
 
-    opts = dict(locals())  # every option, for named_query
-
     def go() -> None:
-        named = named_query(opts)
-        with open_engine(backend, store) as eng:
+        named = named_query(query, entity, other, opts)
+        with open_engine(opts["backend"], opts["store"]) as eng:
             citation, _ = eng.cite(named, base_url=base_url or public_url(eng.settings))
         if fmt is CiteFormat.md:
             text = citation.markdown

@@ -3,12 +3,15 @@ engine opened from them. Why: each option is declared once and means the same ev
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -204,31 +207,40 @@ def guarded(fn: Callable[[], None]) -> None:
         fail(exc)
 
 
+_Answer = TypeVar("_Answer", bound=BaseModel)
+
+
+def answered(opts: Mapping[str, Any], ask: Callable[[QueryEngine], _Answer]) -> _Answer | None:
+    """Ask the engine the options name one question; with ``--json`` print the answer and
+    return None (the command is done), otherwise return it for the command to render."""
+    with open_engine(opts["backend"], opts["store"]) as eng:
+        answer = ask(eng)
+    if opts.get("as_json"):
+        emit_json(answer)
+        return None
+    return answer
+
+
 def emit_json(model: BaseModel) -> None:
     sys.stdout.write(model.model_dump_json(indent=2) + "\n")
 
 
-def filter_fields(
-    as_of: str | None,
-    known_by: str | None,
-    types: list[str] | None,
-    min_confidence: str | None,
-    include_undated: bool = False,
-    profile: str | None = None,
-) -> dict[str, Any]:
-    conf: Any = min_confidence
-    if min_confidence is not None:
+def filter_fields(opts: Mapping[str, Any]) -> dict[str, Any]:
+    """The request fields of the :data:`FILTERS` options a command took (those it lacks keep
+    their defaults); a number given to ``--min-confidence`` becomes a number."""
+    conf: Any = opts.get("min_confidence")
+    if conf is not None:
         try:
-            conf = float(min_confidence)
+            conf = float(conf)
         except ValueError:
-            conf = min_confidence
+            pass
     return {
-        "as_of": as_of,
-        "known_by": known_by,
-        "include_undated": include_undated,
-        "types": types or None,
+        "as_of": opts.get("as_of"),
+        "known_by": opts.get("known_by"),
+        "include_undated": opts.get("include_undated", False),
+        "types": opts.get("types") or None,
         "min_confidence": conf,
-        "profile": profile_name(profile),
+        "profile": profile_name(opts.get("profile")),
     }
 
 
@@ -243,16 +255,99 @@ DepthHoodOpt = Annotated[
 KOpt = Annotated[int, typer.Option("--k", help="Paths: how many.")]
 
 
-def named_query(opts: Mapping[str, Any]) -> NamedQuery:
-    """The named query behind ``viz``, ``export`` and ``cite``, from the options they share
-    (each passes its own parameters, ``dict(locals())``; the others are not read here).
-    NamedQuery validates every value."""
-    query, other = opts["query"], opts["other"]
+def day_fields(opts: Mapping[str, Any]) -> dict[str, Any]:
+    """The as-of and known-by fields (the analyses that take no type or profile filter)."""
+    return {k: opts[k] for k in ("as_of", "known_by", "include_undated")}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """One option several commands take: its parameter name, Typer annotation and default."""
+
+    name: str
+    annotation: Any
+    default: Any = None
+
+
+#: What every filtered question takes (see :class:`graphkit.query.Filters`).
+FILTERS = (
+    Shared("as_of", AsOfOpt),
+    Shared("known_by", KnownByOpt),
+    Shared("include_undated", UndatedOpt, False),
+    Shared("types", TypesOpt),
+    Shared("min_confidence", ConfOpt),
+    Shared("profile", ProfileOpt),
+)
+#: How far a path search goes and which shapes count (see :class:`graphkit.query.PathSearch`).
+SEARCH = (
+    Shared("max_depth", DepthOpt, 6),
+    Shared("min_strength", MinStrengthOpt, 0.0),
+    Shared("pattern", PatternOpt),
+)
+#: A ranked list's kinds and page.
+RANKED = (
+    Shared("kinds", KindsOpt),
+    Shared("limit", LimitOpt, 50),
+    Shared("offset", OffsetOpt, 0),
+)
+#: What a named query (viz, export, cite) takes beyond the filters: any query's knobs.
+NAMED = (
+    *SEARCH,
+    Shared("kinds", KindsOpt),
+    Shared("k", KOpt, 5),
+    Shared("depth", DepthHoodOpt),
+    Shared("limit", LimitOpt, 50),
+)
+#: Which store to open, and JSON output.
+STORE = (Shared("backend", BackendOpt), Shared("store", StoreOpt))
+JSON = (Shared("as_json", JsonOpt, False),)
+
+
+def with_options(
+    *groups: tuple[Shared, ...], defaults: Mapping[str, Any] | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the shared option groups after its own parameters, declared once here
+    instead of in every signature. The command takes them as ``**opts``; ``defaults``
+    changes a shared option's default for this command.
+
+    Typer reads the command's ``__signature__``, so ``--help`` and parsing are as if each
+    option were written out.
+    """
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(fn, eval_str=True)
+        params = [p for p in own.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        for group in groups:
+            for option in group:
+                default = (defaults or {}).get(option.name, option.default)
+                params.append(
+                    inspect.Parameter(
+                        option.name, inspect.Parameter.KEYWORD_ONLY,
+                        default=default, annotation=option.annotation,
+                    )
+                )  # fmt: skip
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> None:
+            fn(**kwargs)
+
+        command.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate
+
+
+def named_query(
+    query: QueryName, entity: str, other: str | None, opts: Mapping[str, Any]
+) -> NamedQuery:
+    """The named query behind ``viz``, ``export`` and ``cite``, from their :data:`FILTERS`
+    and :data:`NAMED` options (NamedQuery validates every value)."""
     if query is QueryName.paths and other is None:
         raise typer.BadParameter("paths needs a target: … paths SOURCE TARGET")
     return NamedQuery(
         query=query,
-        entity=opts["entity"],
+        entity=entity,
         target=other,
         kinds=opts["kinds"] or None,
         max_depth=opts["max_depth"],
@@ -261,14 +356,7 @@ def named_query(opts: Mapping[str, Any]) -> NamedQuery:
         depth=opts["depth"],
         limit=opts["limit"],
         pattern=opts["pattern"],
-        **filter_fields(
-            opts["as_of"],
-            opts["known_by"],
-            opts["types"],
-            opts["min_confidence"],
-            opts["include_undated"],
-            opts["profile"],
-        ),
+        **filter_fields(opts),
     )
 
 

@@ -15,21 +15,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphkit.cli.options import (
-    AsOfOpt,
+    FILTERS,
+    JSON,
+    RANKED,
+    SEARCH,
+    STORE,
     BackendOpt,
-    ConfOpt,
-    DepthOpt,
     JsonOpt,
     KindsOpt,
-    KnownByOpt,
     LimitOpt,
-    MinStrengthOpt,
     OffsetOpt,
-    PatternOpt,
-    ProfileOpt,
     StoreOpt,
-    TypesOpt,
-    UndatedOpt,
+    answered,
     app,
     emit_json,
     err,
@@ -37,6 +34,7 @@ from graphkit.cli.options import (
     guarded,
     open_engine,
     out,
+    with_options,
 )
 from graphkit.cli.render import (
     path_flags,
@@ -79,14 +77,7 @@ def _ranked(kind: type[ReachRequest] | type[ExposureRequest], opts: Mapping[str,
             pattern=opts["pattern"],
             limit=opts["limit"],
             offset=opts["offset"],
-            **filter_fields(
-                opts["as_of"],
-                opts["known_by"],
-                opts["types"],
-                opts["min_confidence"],
-                opts["include_undated"],
-                opts["profile"],
-            ),
+            **filter_fields(opts),
         )
         with open_engine(opts["backend"], opts["store"]) as eng:
             if isinstance(req, ReachRequest):
@@ -106,68 +97,26 @@ def _ranked(kind: type[ReachRequest] | type[ExposureRequest], opts: Mapping[str,
 
 
 @app.command(rich_help_panel=PANEL)
-def reach(
-    target: str,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    kinds: KindsOpt = None,
-    pattern: PatternOpt = None,
-    profile: ProfileOpt = None,
-    limit: LimitOpt = 50,
-    offset: OffsetOpt = 0,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@with_options(FILTERS, SEARCH, RANKED, STORE, JSON)
+def reach(target: str, **opts: Any) -> None:
     """Who can reach TARGET: actors ranked by their strongest influence path."""
-    _ranked(ReachRequest, dict(locals()))
+    _ranked(ReachRequest, {"target": target, **opts})
 
 
 @app.command(rich_help_panel=PANEL)
-def exposure(
-    source: str,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    kinds: KindsOpt = None,
-    pattern: PatternOpt = None,
-    profile: ProfileOpt = None,
-    limit: LimitOpt = 50,
-    offset: OffsetOpt = 0,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@with_options(FILTERS, SEARCH, RANKED, STORE, JSON)
+def exposure(source: str, **opts: Any) -> None:
     """What SOURCE can reach, ranked by strongest path."""
-    _ranked(ExposureRequest, dict(locals()))
+    _ranked(ExposureRequest, {"source": source, **opts})
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS, SEARCH, STORE, JSON)
 def paths(
     source: str,
     target: str,
     k: Annotated[int, typer.Option("--k")] = 5,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    max_depth: DepthOpt = 6,
-    min_strength: MinStrengthOpt = 0.0,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    pattern: PatternOpt = None,
-    profile: ProfileOpt = None,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """The K strongest distinct paths from SOURCE to TARGET."""
 
@@ -176,14 +125,14 @@ def paths(
             source=source,
             target=target,
             k=k,
-            max_depth=max_depth,
-            min_strength=min_strength,
-            pattern=pattern,
-            **filter_fields(as_of, known_by, types, min_confidence, include_undated, profile),
+            max_depth=opts["max_depth"],
+            min_strength=opts["min_strength"],
+            pattern=opts["pattern"],
+            **filter_fields(opts),
         )
-        with open_engine(backend, store) as eng:
+        with open_engine(opts["backend"], opts["store"]) as eng:
             result = eng.paths(req)
-        if as_json:
+        if opts["as_json"]:
             emit_json(result)  # the answer (with why it is empty), then the exit code
             if not result.paths:
                 raise NoPath(f"no influence path from {source!r} to {target!r}")
@@ -315,20 +264,18 @@ def cypher(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:1], STORE, JSON)
 def show(
     entity: str,
-    as_of: AsOfOpt = None,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """An entity with every relationship it has (bans and warnings included)."""
 
     def go() -> None:
-        with open_engine(backend, store) as eng:
+        with open_engine(opts["backend"], opts["store"]) as eng:
             detail = eng.entity(entity)
-            hood = eng.neighbourhood(NeighbourhoodRequest(entity=entity, as_of=as_of))
-        if as_json:  # one JSON document: the entity, and its neighbourhood on the day
+            hood = eng.neighbourhood(NeighbourhoodRequest(entity=entity, as_of=opts["as_of"]))
+        if opts["as_json"]:  # one JSON document: the entity, and its neighbourhood on the day
             both = {
                 "entity": detail.model_dump(mode="json"),
                 "neighbourhood": hood.model_dump(mode="json"),
@@ -355,33 +302,20 @@ def show(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:5], STORE, JSON)
 def asset(
     entity: str,
     depth: Annotated[int, typer.Option("--depth", help="Hops around the asset (1–3).")] = 2,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="Most relationships.")] = 300,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """Everything around one asset (port, terminal, platform, data), grouped by role:
     owners and stakes, operators, agreements, data flows, suppliers, laws, counter-measures."""
 
     def go() -> None:
-        req = AssetRequest(
-            entity=entity,
-            depth=depth,
-            limit=limit,
-            **filter_fields(as_of, known_by, types, min_confidence, include_undated),
-        )
-        with open_engine(backend, store) as eng:
-            result = eng.asset(req)
-        if as_json:
-            emit_json(result)
+        req = AssetRequest(entity=entity, depth=depth, limit=limit, **filter_fields(opts))
+        result = answered(opts, lambda eng: eng.asset(req))
+        if result is None:
             return
         a = result.asset
         out.print(

@@ -12,25 +12,28 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphkit.cli.options import (
-    AsOfOpt,
+    FILTERS,
+    JSON,
+    STORE,
     BackendOpt,
     ConfOpt,
     DepthOpt,
     JsonOpt,
     KindsOpt,
-    KnownByOpt,
     LimitOpt,
     ProfileOpt,
     StoreOpt,
     TypesOpt,
-    UndatedOpt,
+    answered,
     app,
+    day_fields,
     emit_json,
     err,
     filter_fields,
     guarded,
     open_engine,
     out,
+    with_options,
 )
 from graphkit.cli.render import print_path
 from graphkit.errors import (
@@ -51,32 +54,24 @@ PANEL = "Research"
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:3], STORE, JSON)
 def owners(
     entity: str,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Ultimate-owner threshold (0.25, 0.10, 0.50…).")
     ] = 0.25,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """Who owns ENTITY directly and through every chain (integrated ownership)."""
 
     def go() -> None:
         req = OwnersRequest(
             entity=entity,
-            as_of=as_of,
-            known_by=known_by,
-            include_undated=include_undated,
+            **day_fields(opts),
             threshold=threshold,
         )
-        with open_engine(backend, store) as eng:
-            res = eng.owners(req)
-        if as_json:
-            emit_json(res)
+        res = answered(opts, lambda eng: eng.owners(req))
+        if res is None:
             return
         out.print(f"\n[bold]Owners of {escape(res.entity.name)}[/] — as of {res.as_of}")
         table = Table()
@@ -110,29 +105,20 @@ def owners(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:3], STORE, JSON)
 def control(
     entity: str,
-    as_of: AsOfOpt = None,
-    known_by: KnownByOpt = None,
-    include_undated: UndatedOpt = False,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """Who ultimately controls ENTITY (explicit control and majority chains)."""
 
     def go() -> None:
-        with open_engine(backend, store) as eng:
-            res = eng.control(
-                ControlRequest(
-                    entity=entity,
-                    as_of=as_of,
-                    known_by=known_by,
-                    include_undated=include_undated,
-                )
-            )
-        if as_json:
-            emit_json(res)
+        req = ControlRequest(
+            entity=entity,
+            **day_fields(opts),
+        )
+        res = answered(opts, lambda eng: eng.control(req))
+        if res is None:
             return
         out.print(f"\n[bold]Control of {escape(res.entity.name)}[/] — as of {res.as_of}")
         for i, step in enumerate(res.chain, 1):
@@ -193,7 +179,7 @@ def diff(
             if query is DiffQuery.PATHS
             else {"source": entity}
         )
-        filt = filter_fields(None, None, types, min_confidence, profile=profile)
+        filt = filter_fields({"types": types, "min_confidence": min_confidence, "profile": profile})
         req = DiffRequest(
             query=query,
             **anchors,
@@ -243,16 +229,16 @@ def diff(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(STORE, JSON)
 def timeline(
-    entity: str, backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt = False
+    entity: str,
+    **opts: Any,
 ) -> None:
     """ENTITY's relationships in time: starts, ends and when sources reported them."""
 
     def go() -> None:
-        with open_engine(backend, store) as eng:
-            res = eng.timeline(entity)
-        if as_json:
-            emit_json(res)
+        res = answered(opts, lambda eng: eng.timeline(entity))
+        if res is None:
             return
         out.print(f"\n[bold]Timeline of {escape(res.entity.name)}[/]")
         for ev in res.events:
@@ -266,8 +252,8 @@ def timeline(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:1], STORE, JSON)
 def centrality(
-    as_of: AsOfOpt = None,
     top: Annotated[int, typer.Option("--top")] = 20,
     kinds: KindsOpt = None,
     time_budget: Annotated[
@@ -279,16 +265,16 @@ def centrality(
             "need more than a query.",
         ),
     ] = None,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """Most central actors: PageRank on strength-weighted arcs, and betweenness."""
 
     def go() -> None:
-        with open_engine(backend, store, time_budget) as eng:
-            res = eng.centrality(CentralityRequest(as_of=as_of, top=top, kinds=kinds or None))
-        if as_json:
+        with open_engine(opts["backend"], opts["store"], time_budget) as eng:
+            res = eng.centrality(
+                CentralityRequest(as_of=opts["as_of"], top=top, kinds=kinds or None)
+            )
+        if opts["as_json"]:
             emit_json(res)
             return
         table = Table(title=f"Centrality — as of {res.as_of} ({res.nodes} nodes, {res.arcs} arcs)")
@@ -307,25 +293,24 @@ def centrality(
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[:1], STORE, JSON)
 def brokers(
     source: str,
     kinds: KindsOpt = None,
-    as_of: AsOfOpt = None,
     top: Annotated[int, typer.Option("--top")] = 10,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """Who brokers SOURCE's strongest routes to a sector (default: public bodies)."""
 
     def go() -> None:
         req = BrokersRequest(
-            source=source, as_of=as_of, top=top, **({"target_kinds": kinds} if kinds else {})
+            source=source,
+            as_of=opts["as_of"],
+            top=top,
+            **({"target_kinds": kinds} if kinds else {}),
         )
-        with open_engine(backend, store) as eng:
-            res = eng.brokers(req)
-        if as_json:
-            emit_json(res)
+        res = answered(opts, lambda eng: eng.brokers(req))
+        if res is None:
             return
         sector = ", ".join(k.value for k in res.target_kinds)
         table = Table(title=f"Brokers from {res.source.name} to {sector} ({res.targets} targets)")
