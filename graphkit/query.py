@@ -34,8 +34,9 @@ class _Model(BaseModel):
 ConfidenceLevel = Confidence | Annotated[float, Field(gt=0.0, le=1.0)]
 
 
-class Filters(_Model):
-    """Which relationships a traversal may use."""
+class Dated(_Model):
+    """The days a question is about: what held on ``as_of``, as known by ``known_by``
+    (every question over the graph takes these; see :class:`Filters` for traversals)."""
 
     as_of: Day | None = Field(
         default=None,
@@ -54,6 +55,11 @@ class Filters(_Model):
         description="With known_by: also use relationships and evidence whose sources carry "
         "no date (they cannot be placed in time, so they are left out by default).",
     )
+
+
+class Filters(Dated):
+    """Which relationships a traversal may use."""
+
     types: tuple[RelType, ...] | None = Field(
         default=None,
         description="Only these relationship types (default: all that carry influence).",
@@ -461,15 +467,10 @@ class StoreStats(_Model):
 # ----------------------------------------------------------------------------- analytics
 
 
-class OwnersRequest(_Model):
+class OwnersRequest(Dated):
     """Who owns ``entity``, directly and through every chain (cycles included)."""
 
     entity: str = Field(min_length=1, examples=["hikvision"], description="Owned entity id.")
-    as_of: Day | None = Field(default=None, description="Stakes valid on this day (default today).")
-    known_by: Day | None = Field(default=None, description="Only stakes known by this day.")
-    include_undated: bool = Field(
-        default=False, description="With known_by: also stakes whose sources carry no date."
-    )
     threshold: float = Field(
         default=0.25,
         gt=0.0,
@@ -530,15 +531,10 @@ class OwnersResult(_Model):
     )
 
 
-class ControlRequest(_Model):
+class ControlRequest(Dated):
     """Who ultimately controls ``entity``: majority or explicit control, followed upwards."""
 
     entity: str = Field(min_length=1, examples=["hikvision"], description="Entity id.")
-    as_of: Day | None = Field(default=None, description="Day to ask about (default today).")
-    known_by: Day | None = Field(default=None, description="Only facts known by this day.")
-    include_undated: bool = Field(
-        default=False, description="With known_by: also facts whose sources carry no date."
-    )
 
 
 class ControlStep(_Model):

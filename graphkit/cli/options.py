@@ -210,10 +210,14 @@ def guarded(fn: Callable[[], None]) -> None:
 _Answer = TypeVar("_Answer", bound=BaseModel)
 
 
-def answered(opts: Mapping[str, Any], ask: Callable[[QueryEngine], _Answer]) -> _Answer | None:
+def answered(
+    opts: Mapping[str, Any],
+    ask: Callable[[QueryEngine], _Answer],
+    time_budget: float | None = None,
+) -> _Answer | None:
     """Ask the engine the options name one question; with ``--json`` print the answer and
     return None (the command is done), otherwise return it for the command to render."""
-    with open_engine(opts["backend"], opts["store"]) as eng:
+    with open_engine(opts["backend"], opts["store"], time_budget) as eng:
         answer = ask(eng)
     if opts.get("as_json"):
         emit_json(answer)

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from graphkit.cli import render
 from graphkit.cli.options import (
     FILTERS,
     JSON,
@@ -39,7 +40,6 @@ from graphkit.cli.options import (
 from graphkit.cli.render import (
     path_flags,
     print_empty,
-    print_evidence,
     print_left_out,
     print_path,
     print_ranked,
@@ -317,32 +317,6 @@ def asset(
         result = answered(opts, lambda eng: eng.asset(req))
         if result is None:
             return
-        a = result.asset
-        out.print(
-            f"\n[bold]Around {escape(a.name)}[/] ({escape(a.id)}) — {a.kind.value}"
-            + (f", {a.country}" if a.country else "")
-            + f" — as of {result.as_of}"
-            + (f", known by {result.known_by}" if result.known_by else "")
-            + f" — {result.depth} hop(s)",
-            highlight=False,
-        )
-        if not result.groups:
-            out.print("  Nothing is recorded around it under these filters.", highlight=False)
-        for group in result.groups:
-            out.print(f"\n[bold]{escape(group.title)}[/] ({len(group.facts)})", highlight=False)
-            for fact in group.facts:
-                where = "" if fact.distance == 1 else f" [dim](via {escape(fact.via.name)})[/]"
-                state = "" if fact.hop.active else " [dim](not in force on the as-of date)[/]"
-                out.print(f"  - {escape(fact.hop.explanation)}{where}{state}", highlight=False)
-                print_evidence(fact.hop, "      ")
-        if result.truncated:
-            err.print(f"more relationships than --limit {limit}; raise it or lower --depth")
-        if result.not_yet_known:
-            out.print(
-                f"  {result.not_yet_known} relationship(s) left out: no source had reported "
-                "them by the known-by day.",
-                style="dim",
-                highlight=False,
-            )
+        render.asset(result, limit)
 
     guarded(go)

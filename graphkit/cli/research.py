@@ -8,26 +8,21 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
+from graphkit.cli import render
 from graphkit.cli.options import (
     FILTERS,
     JSON,
+    SEARCH,
     STORE,
     BackendOpt,
-    ConfOpt,
-    DepthOpt,
     JsonOpt,
     KindsOpt,
     LimitOpt,
-    ProfileOpt,
     StoreOpt,
-    TypesOpt,
     answered,
     app,
     day_fields,
-    emit_json,
     err,
     filter_fields,
     guarded,
@@ -35,7 +30,6 @@ from graphkit.cli.options import (
     out,
     with_options,
 )
-from graphkit.cli.render import print_path
 from graphkit.errors import (
     InvalidQuery,
 )
@@ -45,7 +39,6 @@ from graphkit.query import (
     ControlRequest,
     DiffQuery,
     DiffRequest,
-    InfluencePath,
     OwnersRequest,
 )
 
@@ -73,33 +66,7 @@ def owners(
         res = answered(opts, lambda eng: eng.owners(req))
         if res is None:
             return
-        out.print(f"\n[bold]Owners of {escape(res.entity.name)}[/] — as of {res.as_of}")
-        table = Table()
-        for col in ("owner", "kind", "direct", "integrated", "excl. own cycles", "ultimate"):
-            table.add_column(col)
-        for o in res.owners:
-            table.add_row(
-                escape(o.entity.name),
-                o.entity.kind.value,
-                f"{o.direct:.1%}",
-                f"{o.integrated:.1%}",
-                f"{o.excluding_own_cycles:.1%}",
-                "yes" if o.ultimate else "",
-            )
-        out.print(table)
-        names = ", ".join(f"{o.entity.name} ({o.integrated:.1%})" for o in res.ultimate_owners)
-        out.print(f"Ultimate owners ≥ {res.threshold:.0%}: {names or 'none'}", markup=False)
-        out.print(f"State / party share: {res.state_share:.1%}", markup=False)
-        for o in res.owners:
-            for chain in o.paths:
-                out.print(
-                    f"  {o.entity.name}: chain contributing {chain.contribution:.1%}", markup=False
-                )
-                print_path(chain.path)
-        for warning in res.warnings:
-            err.print(f"warning: {warning}", markup=False, highlight=False)
-        for hop in res.unknown_share_stakes:
-            out.print(f"  size not given: {hop.explanation}", markup=False, style="dim")
+        render.owners(res)
 
     guarded(go)
 
@@ -120,29 +87,13 @@ def control(
         res = answered(opts, lambda eng: eng.control(req))
         if res is None:
             return
-        out.print(f"\n[bold]Control of {escape(res.entity.name)}[/] — as of {res.as_of}")
-        for i, step in enumerate(res.chain, 1):
-            out.print(f"  {i}. {step.controller.name} ({step.basis})", markup=False)
-            print_path(
-                InfluencePath(
-                    strength=step.hop.strength,
-                    length=1,
-                    entities=(step.hop.source, step.hop.target),
-                    hops=(step.hop,),
-                )
-            )
-        top = res.ultimate_controller.name if res.ultimate_controller else "none recorded"
-        out.print(
-            f"Ultimate controller: {top}; state-controlled: "
-            f"{'yes' if res.state_controlled else 'no'} (state share "
-            f"{res.state_share:.1%})" + ("; the chain is circular" if res.circular else ""),
-            markup=False,
-        )
+        render.control(res)
 
     guarded(go)
 
 
 @app.command(rich_help_panel=PANEL)
+@with_options(FILTERS[3:], SEARCH[:1], STORE, JSON)
 def diff(
     query: Annotated[DiffQuery, typer.Argument(help="The answer to compare.")],
     entity: Annotated[
@@ -154,14 +105,8 @@ def diff(
     ] = "",
     to_date: Annotated[str | None, typer.Option("--to", help="Later day (default today).")] = None,
     k: Annotated[int, typer.Option("--k", help="Paths compared per entity.")] = 3,
-    max_depth: DepthOpt = 6,
-    types: TypesOpt = None,
-    min_confidence: ConfOpt = None,
-    profile: ProfileOpt = None,
     limit: LimitOpt = 50,
-    backend: BackendOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
+    **opts: Any,
 ) -> None:
     """What changed in an answer between two days, path by path, and the evidence why.
 
@@ -179,51 +124,23 @@ def diff(
             if query is DiffQuery.PATHS
             else {"source": entity}
         )
-        filt = filter_fields({"types": types, "min_confidence": min_confidence, "profile": profile})
+        filt = filter_fields(opts)
         req = DiffRequest(
             query=query,
             **anchors,
             from_date=from_date,
             to_date=to_date,
             k=k,
-            max_depth=max_depth,
+            max_depth=opts["max_depth"],
             types=filt["types"],
             min_confidence=filt["min_confidence"],
             profile=filt["profile"],
             limit=limit,
         )
-        with open_engine(backend, store) as eng:
-            res = eng.diff(req)
-        if as_json:
-            emit_json(res)
+        res = answered(opts, lambda eng: eng.diff(req))
+        if res is None:
             return
-        what = {
-            DiffQuery.REACH: f"Who can reach {res.target.name if res.target else ''}",
-            DiffQuery.EXPOSURE: f"What {res.source.name if res.source else ''} can reach",
-            DiffQuery.PATHS: f"Paths from {res.source.name if res.source else ''} to "
-            f"{res.target.name if res.target else ''}",
-        }[res.query]
-        out.print(
-            f"\n[bold]{escape(what)}[/]: {res.from_date} → {res.to_date} — "
-            f"{len(res.items)} change(s), {res.unchanged} unchanged",
-            highlight=False,
-        )
-        hops: dict[str, Any] = {}
-        for item in res.items:
-            out.print(f"  [{item.change}] {item.explanation}", markup=False, highlight=False)
-            hops |= {h.relationship_id: h for h in item.changed_hops}
-        if hops:
-            out.print("\n[bold]Evidence for the relationships that changed[/]")
-        for hop in hops.values():
-            state = "in force" if hop.active else "not in force"
-            out.print(f"  {hop.explanation} [{state} on {res.to_date}]", markup=False)
-            for ev in hop.evidence:
-                out.print(
-                    f"      [{ev.stance}] {ev.title} ({ev.date or 'undated'}): “{ev.excerpt}”",
-                    markup=False,
-                    style="dim",
-                    highlight=False,
-                )
+        render.diff(res)
 
     guarded(go)
 
@@ -240,13 +157,7 @@ def timeline(
         res = answered(opts, lambda eng: eng.timeline(entity))
         if res is None:
             return
-        out.print(f"\n[bold]Timeline of {escape(res.entity.name)}[/]")
-        for ev in res.events:
-            by = f" — {ev.source_title}" if ev.source_title else ""
-            out.print(
-                f"  {ev.date or 'undated':>10}  {ev.event:<9} {ev.hop.explanation}{by}",
-                markup=False,
-            )
+        render.timeline(res)
 
     guarded(go)
 
@@ -270,24 +181,11 @@ def centrality(
     """Most central actors: PageRank on strength-weighted arcs, and betweenness."""
 
     def go() -> None:
-        with open_engine(opts["backend"], opts["store"], time_budget) as eng:
-            res = eng.centrality(
-                CentralityRequest(as_of=opts["as_of"], top=top, kinds=kinds or None)
-            )
-        if opts["as_json"]:
-            emit_json(res)
+        req = CentralityRequest(as_of=opts["as_of"], top=top, kinds=kinds or None)
+        res = answered(opts, lambda eng: eng.centrality(req), time_budget)
+        if res is None:
             return
-        table = Table(title=f"Centrality — as of {res.as_of} ({res.nodes} nodes, {res.arcs} arcs)")
-        for col in ("entity", "kind", "pagerank", "betweenness"):
-            table.add_column(col)
-        for i in res.items:
-            table.add_row(
-                escape(i.entity.name),
-                i.entity.kind.value,
-                f"{i.pagerank:.4f}",
-                f"{i.betweenness:.4f}",
-            )
-        out.print(table)
+        render.centrality(res)
 
     guarded(go)
 
@@ -312,14 +210,7 @@ def brokers(
         res = answered(opts, lambda eng: eng.brokers(req))
         if res is None:
             return
-        sector = ", ".join(k.value for k in res.target_kinds)
-        table = Table(title=f"Brokers from {res.source.name} to {sector} ({res.targets} targets)")
-        table.add_column("entity")
-        table.add_column("kind")
-        table.add_column("routes through it")
-        for i in res.items:
-            table.add_row(escape(i.entity.name), i.entity.kind.value, f"{i.betweenness:g}")
-        out.print(table)
+        render.brokers(res)
 
     guarded(go)
 
