@@ -61,9 +61,7 @@ def test_render_refuses_names_outside_the_allow_lists() -> None:
         with pytest.raises(InvalidQuery):
             cypher.render("write/upsert_edges", **bad)
     with pytest.raises(InvalidQuery):
-        cypher.render(
-            "read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1, filter=cypher_predicate()
-        )
+        cypher.render("read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1, filter=cypher_predicate())
     with pytest.raises(InvalidQuery):  # a filter is only ever graphkit.filters' own text
         cypher.render("read/expand_from", filter="true) DETACH DELETE (n")
     with pytest.raises(InvalidQuery):
