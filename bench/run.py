@@ -40,7 +40,7 @@ from graphkit.neo4j_export import write_import_files
 from graphkit.ownership import OwnershipMatrix, Stake
 from graphkit.query import ExposureRequest, Filters, PathsRequest, ReachRequest
 from graphkit.schema import RelType
-from graphkit.settings import Settings
+from graphkit.settings import SEARCH_THREADS, Settings
 from graphkit.store.base import GraphStore
 from graphkit.store.embedded import EmbeddedStore
 from ingest import read_path
@@ -209,6 +209,33 @@ def _core(store: GraphStore, anchor: str, inbound: bool, today: date) -> int:
     return len(found.ranked(None, 0, 50)[1])
 
 
+def _scaling(
+    store: EmbeddedStore, exposure: dict[str, Any], today: date, repeat: int
+) -> dict[str, Any]:
+    """The giant exposure search with 1, 2, 4 … threads up to the usable cores (each owning
+    a range of heads), and the speed-up over one thread: how the search scales on this
+    machine. Empty when there is no giant stratum."""
+    anchors = exposure.get("giant", {}).get("anchors") or []
+    if not anchors:
+        return {}
+    index = store._ensure_index()  # noqa: SLF001 - the thread count is the index's
+    ours = index.parts
+    counts = sorted({1, *(2**k for k in range(1, 7) if 2**k < SEARCH_THREADS), SEARCH_THREADS})
+    rows: dict[str, Any] = {}
+    try:
+        for parts in counts:
+            index.parts = parts
+            rows[str(parts)] = _summary(
+                _time([partial(_core, store, t, False, today) for t in anchors], repeat)
+            )
+    finally:
+        index.parts = ours
+    one = rows["1"]["p50_ms"]
+    for row in rows.values():
+        row["speedup"] = one / row["p50_ms"] if row["p50_ms"] else None
+    return rows
+
+
 def _answer(eng: QueryEngine, anchor: str, inbound: bool, today: date) -> int:
     """The full API answer: top 50 with every hop's evidence."""
     if inbound:
@@ -353,7 +380,7 @@ def run(
         strata = _strata(embedded, inbound, sample, today, per)
         report["reach" if inbound else "exposure"] = {}
         for name, targets in strata.items():
-            row: dict[str, Any] = {"targets": len(targets)}
+            row: dict[str, Any] = {"targets": len(targets), "anchors": targets}
             for store_name, st in stores.items():
                 row[store_name] = _summary(
                     _time(
@@ -410,6 +437,7 @@ def run(
         for s, t in pairs
     ]
     report["paths"]["k5"] = prow
+    report["scaling"] = _scaling(embedded, report["exposure"], today, repeat)
     any_target = next((t for ts in strata.values() for t in ts), "e0")
     embedded.close()
     _say("cold start")
@@ -483,6 +511,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"({own['stakes']:,} stakes): {own['seconds']:.2f} s; process peak RSS "
         f"{own['peak_rss_mb']:,.0f} MB."
     )
+    if report.get("scaling"):
+        curve = ", ".join(
+            f"{p} thread(s) {_ms(r['p50_ms'])} ms ({r['speedup']:.2f}×)"
+            for p, r in report["scaling"].items()
+        )
+        lines.append(f"Giant exposure search by threads (p50): {curve}.")
     cs = report["cold_start"]
     lines.append(
         f"Cold start (new process: open the store, first reach): {cs['seconds']:.2f} s, peak "

@@ -17,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from typing import Any
@@ -46,7 +46,7 @@ from graphkit.kernels import (
 )
 from graphkit.profiles import Weights
 from graphkit.schema import RELATIONSHIPS, Confidence, EntityKind, Flow
-from graphkit.settings import CORES
+from graphkit.settings import SEARCH_THREADS
 from graphkit.traversal import STRENGTH_SCALE, Arc
 
 IntArray = npt.NDArray[np.int64]
@@ -76,7 +76,10 @@ PARALLEL_FRONTIER = 20_000
 #: A search with labels for at least one node in SCAN_SHARE collects them by streaming every
 #: node row (sequential, ~64 bytes a node) rather than one scattered read per label.
 SCAN_SHARE = 4
-_CORES = CORES
+#: Threads a giant layer uses by default (the usable cores, or GRAPHKIT_SEARCH_THREADS).
+_THREADS = SEARCH_THREADS
+#: Most pool threads: enough for any index's ranges (idle ones cost nothing).
+_POOL = 63
 _helper: ThreadPoolExecutor | None = None
 _helper_lock = threading.Lock()
 #: The anchor's label row (read-only: the kernels never write their inputs).
@@ -257,25 +260,31 @@ class _Scratch(threading.local):
             self.size = n
 
 
-def _packed(
-    ptr: IntArray, others: I32Array, rels: I32Array, weight: FloatArray, split: int
-) -> tuple[IntArray, IntArray]:
+def _packed(ptr: IntArray, others: I32Array, rels: I32Array, weight: FloatArray) -> IntArray:
     """Arc rows (other end, relationship, weight bits) side by side for the kernels, each
-    node's arcs to nodes below ``split`` first, and where the rest begin per node.
+    node's arcs ascending by their other end (then by relationship).
 
-    Why: the two threads of a giant layer each own half of the nodes as heads; this way each
-    reads only its own arcs. Within a half, arcs stay in relationship order.
+    Why: the threads of a giant layer each own a range of nodes as heads; with a node's
+    arcs in head order, each finds the ones into its range by binary search and reads only
+    those (see :func:`graphkit.kernels.relax`).
     """
     n = len(ptr) - 1
     tails = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
-    upper = others >= split
-    order = np.argsort(tails * 2 + upper, kind="stable")
+    order = np.lexsort((rels, others, tails))
     rows = np.empty((len(others), 3), dtype=np.int64)
     rows[:, ARC_OTHER] = others[order]
     rows[:, ARC_REL] = rels[order]
     rows.view(np.float64)[:, ARC_WEIGHT] = weight[rows[:, ARC_REL]]
-    mid = ptr[:-1] + np.bincount(tails[~upper], minlength=n)
-    return rows, mid
+    return rows
+
+
+def part_bounds(n: int, parts: int) -> IntArray:
+    """Where each of ``parts`` ranges of node numbers begins (and the last ends).
+
+    >>> part_bounds(10, 3).tolist()
+    [0, 3, 6, 10]
+    """
+    return (np.arange(parts + 1, dtype=np.int64) * n) // parts
 
 
 @dataclass
@@ -292,9 +301,8 @@ class ArcIndex:
     in_rel: I32Array
     out_arcs: IntArray
     in_arcs: IntArray
-    out_mid: IntArray
-    in_mid: IntArray
-    split: int
+    #: Threads a giant layer is split over, each owning one range of heads.
+    parts: int
     _masks: OrderedDict[ResolvedFilters, BoolArray] = field(default_factory=OrderedDict)
     _arc_masks: OrderedDict[tuple[ResolvedFilters, bool], BoolArray] = field(
         default_factory=OrderedDict
@@ -306,8 +314,10 @@ class ArcIndex:
     )
 
     @classmethod
-    def build(cls, cols: Columns) -> ArcIndex:
-        """Arcs from the flow table: forward ones tail→head, reverse ones head→tail."""
+    def build(cls, cols: Columns, parts: int | None = None) -> ArcIndex:
+        """Arcs from the flow table: forward ones tail→head, reverse ones head→tail; giant
+        layers run on ``parts`` threads (default: the usable cores, see
+        :data:`graphkit.settings.SEARCH_THREADS`)."""
         n = len(cols.node_ids)
         rel = np.arange(len(cols.rel_ids), dtype=np.int32)
         fwd, rev = _FORWARD[cols.rel_type], _REVERSE[cols.rel_type]
@@ -317,9 +327,8 @@ class ArcIndex:
         out_ptr, out_head, out_rel = _csr(tails, heads, rels, n)
         in_ptr, in_tail, in_rel = _csr(heads, tails, rels, n)
         numbers = {node: i for i, node in enumerate(cols.node_ids)}
-        split = n // 2
-        out_arcs, out_mid = _packed(out_ptr, out_head, out_rel, cols.strength, split)
-        in_arcs, in_mid = _packed(in_ptr, in_tail, in_rel, cols.strength, split)
+        out_arcs = _packed(out_ptr, out_head, out_rel, cols.strength)
+        in_arcs = _packed(in_ptr, in_tail, in_rel, cols.strength)
         return cls(
             cols,
             numbers,
@@ -331,9 +340,7 @@ class ArcIndex:
             in_rel,
             out_arcs,
             in_arcs,
-            out_mid,
-            in_mid,
-            split,
+            max(1, parts if parts is not None else _THREADS),
         )
 
     @property
@@ -439,14 +446,12 @@ class ArcIndex:
         deadline = None if time_budget is None else time.monotonic() + time_budget
         _check(deadline, time_budget)  # the compiled first layers are bounded by label count
         _s, out_arcs, in_arcs = self._profile(filters.weights)
-        ptr, mid, arcs = (
-            (self.in_ptr, self.in_mid, in_arcs)
-            if inbound
-            else (self.out_ptr, self.out_mid, out_arcs)
-        )
+        ptr, arcs = (self.in_ptr, in_arcs) if inbound else (self.out_ptr, out_arcs)
         farcs = arcs.view(np.float64)
         arc_ok = self.arc_mask(filters, inbound)
         n, n_rels = len(self.node_ids), max(len(self.rel_ids), 1)
+        wide = PARALLEL_FRONTIER if self.parts > 1 else n + 1  # a frontier this big: threads
+        bounds = part_bounds(n, self.parts)
         root = self.node_number[anchor]
         sc = self._scratch
         sc.ensure(n)
@@ -461,9 +466,9 @@ class ArcIndex:
         try:
             while depth < max_depth:  # a small search is one call; a large one, one per layer
                 _check(deadline, time_budget)
-                if len(frontier) >= PARALLEL_FRONTIER and _CORES > 1:
+                if len(frontier) >= wide:
                     frontier, parent, r, rank, label_by_rank, strength_by_rank = _wide_layer(
-                        ptr, mid, self.split, arcs, farcs, arc_ok, n_rels, frontier, rank,
+                        ptr, bounds, arcs, farcs, arc_ok, n_rels, frontier, rank,
                         label_by_rank, strength_by_rank, min_strength, depth, n_labels,
                         depth + 1 >= max_depth, sc,
                     )  # fmt: skip
@@ -474,7 +479,7 @@ class ArcIndex:
                         search_layers(
                             ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
                             label_by_rank, strength_by_rank, n_labels,
-                            n_labels + COMPILED_LABELS, PARALLEL_FRONTIER if _CORES > 1 else n,
+                            n_labels + COMPILED_LABELS, wide,
                             min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark,
                         )
                     )  # fmt: skip
@@ -485,7 +490,7 @@ class ArcIndex:
         except BaseException:
             reset(np.concatenate(labelled), sc.state, sc.key)
             raise
-        nodes, strength, key, hops, label = _collect(np.concatenate(labelled), sc)
+        nodes, strength, key, hops, label = _collect(np.concatenate(labelled), sc, self.parts)
         return Reached(
             self, nodes, strength, key, hops, label, np.concatenate(parents), np.concatenate(rels)
         )
@@ -493,8 +498,7 @@ class ArcIndex:
 
 def _wide_layer(
     ptr: IntArray,
-    mid: IntArray,
-    split: int,
+    bounds: IntArray,
     arcs: IntArray,
     farcs: FloatArray,
     arc_ok: BoolArray,
@@ -509,32 +513,34 @@ def _wide_layer(
     last: bool,
     sc: _Scratch,
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
-    """One giant layer (what :func:`graphkit.kernels.expand_layer` returns), its candidates
-    found and settled by this thread for the nodes below ``split`` and by a helper thread
-    for the rest: the kernels release the GIL, and the halves share no node row and read
-    disjoint arcs (each node's arcs to the upper half begin at ``mid``)."""
-    helper = _the_helper()
-    n = sc.state.shape[0]
+    """One giant layer (what :func:`graphkit.kernels.expand_layer` returns), split over one
+    thread per range of heads in ``bounds``: the kernels release the GIL, and the ranges
+    share no node row and read disjoint arcs. Heads come back ascending, as from one
+    thread, so the answer is the same for any number of ranges."""
+    parts = len(bounds) - 1
+    pool = _pool()
     try:
         args = (arcs, farcs, arc_ok, n_rels, frontier, rank, strength_by_rank,
                 min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark)  # fmt: skip
-        upper = helper.submit(relax, mid, ptr[1:], *args, split, n)
-        lower = relax(ptr[:-1], mid, *args, 0, split)
-        higher = upper.result()
-        t = len(lower) + len(higher)
+        found = _each(
+            pool, [partial(relax, ptr, *args, bounds[p], bounds[p + 1]) for p in range(parts)]
+        )
+        offsets = np.concatenate(([0], np.cumsum([len(h) for h in found])))
+        t = int(offsets[-1])
         parents = np.empty(t, dtype=np.int64)
         rels = np.empty(t, dtype=np.int64)
         parent_rank = np.empty(t, dtype=np.int64)
         new_s = np.empty(t, dtype=np.float64)
         common = (n_rels, label_by_rank, depth, first_label, sc.state, sc.fstate, sc.key,
                   sc.mark, parents, rels, parent_rank, new_s)  # fmt: skip
-        upper = helper.submit(settle, higher, len(lower), *common)
-        settle(lower, 0, *common)
-        upper.result()
+        _each(
+            pool,
+            [partial(settle, h, int(o), *common) for h, o in zip(found, offsets, strict=False)],
+        )
     except BaseException:
         sc.size = -1  # candidate rows may be half-written: the next search starts afresh
         raise
-    heads = np.concatenate((lower, higher))
+    heads = np.concatenate(found)
     if last:  # no layer follows to break ties by rank
         return heads, parents, rels, _EMPTY, _EMPTY, _ONE[:0]
     f = len(frontier)
@@ -547,46 +553,57 @@ def _wide_layer(
         rank_range(parent_rank, rels, new_s, first_label, low, high, ordered, rank_of, labels,
                    strengths)  # fmt: skip
 
+    ranks = part_bounds(f, parts)
     try:
-        upper = helper.submit(rank_part, f // 2, f)
-        rank_part(0, f // 2)
-        upper.result()
+        _each(pool, [partial(rank_part, int(ranks[p]), int(ranks[p + 1])) for p in range(parts)])
     except BaseException:
         sc.size = -1
         raise
     return heads, parents, rels, rank_of, labels, strengths
 
 
+def _each(pool: ThreadPoolExecutor, calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls, all but the first on the pool and the first on this thread; their
+    results in order (an error in any is raised once all have finished)."""
+    later = [pool.submit(call) for call in calls[1:]]
+    try:
+        first = calls[0]()
+    finally:
+        wait(later)  # every range has finished before anything is read or raised
+    return [first, *(f.result() for f in later)]
+
+
 def _collect(
-    labelled: IntArray, sc: _Scratch
+    labelled: IntArray, sc: _Scratch, parts: int
 ) -> tuple[IntArray, FloatArray, IntArray, npt.NDArray[np.int16], IntArray]:
     """Final labels of a search (:func:`graphkit.kernels.collect`, or
     :func:`graphkit.kernels.collect_scan` when labels cover a large share of the nodes), a
-    large one in halves."""
+    large one in ``parts`` ranges of nodes."""
     n, m = sc.state.shape[0], len(labelled)
     if m * SCAN_SHARE >= n:  # many rows hold a label: stream them all
         part: Callable[..., Any] = partial(collect_scan, sc.state, sc.fstate, sc.key, m)
     else:
         part = partial(collect, labelled, sc.state, sc.fstate, sc.key)
-    if m < PARALLEL_FRONTIER or _CORES == 1:
+    if m < PARALLEL_FRONTIER or parts == 1:
         return part(0, n)  # type: ignore[no-any-return]
-    split = n // 2
+    bounds = part_bounds(n, parts)
     try:
-        upper = _the_helper().submit(part, split, n)
-        lower = part(0, split)
-        higher = upper.result()
+        pieces = _each(
+            _pool(), [partial(part, int(bounds[p]), int(bounds[p + 1])) for p in range(parts)]
+        )
     except BaseException:
         sc.size = -1
         raise
-    return tuple(np.concatenate(pair) for pair in zip(lower, higher, strict=True))  # type: ignore[return-value]
+    return tuple(np.concatenate(column) for column in zip(*pieces, strict=True))  # type: ignore[return-value]
 
 
-def _the_helper() -> ThreadPoolExecutor:
-    """The threads that take the other halves of giant layers (started on first use)."""
+def _pool() -> ThreadPoolExecutor:
+    """The threads that take the other ranges of giant layers (started on first use; a
+    thread is only made when a range needs it)."""
     global _helper
     with _helper_lock:
         if _helper is None:
-            _helper = ThreadPoolExecutor(max_workers=_CORES - 1, thread_name_prefix="graphkit")
+            _helper = ThreadPoolExecutor(max_workers=_POOL, thread_name_prefix="graphkit")
         return _helper
 
 

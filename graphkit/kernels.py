@@ -58,10 +58,10 @@ def expand_layer(
     Returns the new frontier (ascending node numbers) with each one's parent label,
     relationship number and rank, and the new labels and strengths by rank (empty for the
     ``last`` layer: no layer follows to break ties by them). The three steps are separate
-    kernels so a giant layer can run the first two on two threads.
+    kernels so a giant layer can run each on several threads, one per range of heads.
     """
     heads = relax(
-        ptr[:-1], ptr[1:], arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
+        ptr, arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
         min_strength, scale, state, fstate, key, mark, 0, state.shape[0],
     )  # fmt: skip
     t = heads.shape[0]
@@ -82,10 +82,22 @@ def expand_layer(
     return heads, parents, rels, none, none, np.empty(0, np.float64)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _first_head_from(arcs: Any, lo: int, hi: int, head: int) -> int:
+    """The first arc in ``lo..hi`` (one node's arcs, ascending by head) to a head at or
+    above ``head``."""
+    while lo < hi:
+        m = (lo + hi) >> 1
+        if arcs[m, ARC_OTHER] < head:
+            lo = m + 1
+        else:
+            hi = m
+    return lo
+
+
 @njit(cache=True, nogil=True)
 def relax(
-    begin: Any,
-    end: Any,
+    ptr: Any,
     arcs: Any,
     farcs: Any,
     arc_ok: Any,
@@ -102,28 +114,33 @@ def relax(
     low: int,
     high: int,
 ) -> Any:
-    """Each head in ``low <= head < high`` gets the best candidate the frontier offers it,
-    along arcs ``begin[node]`` to ``end[node]`` of each frontier node (all of them lead to
-    heads in the range).
+    """Each head in ``low <= head < high`` gets the best candidate the frontier offers it.
+    A node's arcs sit in ``ptr[node]..ptr[node + 1]`` ascending by head, so the ones into
+    the range are found by two binary searches (none for the whole range): threads given
+    disjoint ranges read disjoint arcs and never write the same row.
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
     than every other candidate, then when its parent path ranks first (``frontier_rank``,
     aligned with ``frontier``), then when its relationship number is smaller. The frontier's
     strengths are read by rank from a compact array, never from node rows: on a giant layer
     those rows are scattered over the whole table. ``key`` repeats the KEY column compactly
-    (the test every arc makes reads it). Two threads given disjoint ranges never write the
-    same row.
+    (the test every arc makes reads it).
 
     Returns the heads that got a candidate, in ascending order.
     """
     touched = np.empty(64, np.int64)
     t = 0
+    whole = low == 0 and high == state.shape[0]
     for i in range(frontier.shape[0]):
         node = frontier[i]
         rank = frontier_rank[i]
         here = strength_by_rank[rank]
         parent_order = rank * n_rels
-        for p in range(begin[node], end[node]):
+        begin, end = ptr[node], ptr[node + 1]
+        if not whole:
+            begin = _first_head_from(arcs, begin, end, low)
+            end = _first_head_from(arcs, begin, end, high)
+        for p in range(begin, end):
             if not arc_ok[p]:
                 continue
             head = arcs[p, ARC_OTHER]

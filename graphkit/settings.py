@@ -18,6 +18,17 @@ from graphkit.query import MAX_DEPTH_LIMIT
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _search_threads() -> int:
+    """Threads for a giant search layer: the usable cores, or fewer when
+    ``GRAPHKIT_SEARCH_THREADS`` says so (a shared server may keep cores for other work)."""
+    wanted = os.environ.get("GRAPHKIT_SEARCH_THREADS", "").strip()
+    return max(1, min(CORES, int(wanted))) if wanted.isdigit() and int(wanted) > 0 else CORES
+
+
+#: See :func:`_search_threads`.
+SEARCH_THREADS = _search_threads()
+
+
 class Settings(BaseSettings):
     """Runtime settings; every field can be set as ``GRAPHKIT_<NAME>``."""
 

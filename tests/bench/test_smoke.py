@@ -59,6 +59,8 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert set(data["exposure"]) == {"small", "medium", "giant"}
     assert data["ownership"]["firms"] > 100 and data["ownership"]["holders"] == 5
     assert data["cold_start"]["seconds"] > 0
+    if data["exposure"]["giant"]["targets"]:  # the thread curve starts at one thread
+        assert data["scaling"]["1"]["speedup"] == 1.0
 
 
 @pytest.mark.neo4j

@@ -22,7 +22,7 @@ STRENGTHS = (1.0, 0.5, 0.25, 0.8, 0.4)
 TYPES = (RelType.OWNS, RelType.CONTROLS, RelType.SUBSIDIARY_OF, RelType.AGREEMENT_WITH)
 
 
-def _random_index(n: int, m: int, seed: int) -> ArcIndex:
+def _random_index(n: int, m: int, seed: int, parts: int = 1) -> ArcIndex:
     rng = random.Random(seed)
     nodes = sorted(f"n{i:02d}" for i in range(n))
     # Relationship ids in random order relative to their creation, numbered in id order.
@@ -54,7 +54,8 @@ def _random_index(n: int, m: int, seed: int) -> ArcIndex:
             known=np.full(m, NO_LOWER, dtype=np.int32),
             share=np.full(m, np.nan),
             conf_kind=np.zeros(m, dtype=np.int8),
-        )
+        ),
+        parts=parts,
     )
 
 
@@ -66,19 +67,21 @@ FILTERS = ResolvedFilters(
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("inbound", [True, False])
 @pytest.mark.parametrize("budget", [20_000, 3, 1])
-@pytest.mark.parametrize("wide", [False, True])
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
 def test_vectorised_search_equals_the_reference_search(
-    seed: int, inbound: bool, budget: int, wide: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, inbound: bool, budget: int, parts: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Also when the search outgrows one compiled call (``COMPILED_LABELS``) and resumes, and
-    when every layer, its ranking and the final collection run in two threads (``wide``);
-    final labels are collected label by label, or (``wide``) by streaming every node row."""
+    when every layer, its ranking and the final collection run on ``parts`` threads, each
+    owning a range of nodes (7 ranges of 2 nodes on this graph: ranges with no head, no
+    arc, or one node are all here); final labels are collected label by label, or (with
+    threads) by streaming every node row."""
+    wide = parts > 1
     monkeypatch.setattr("graphkit.csr.COMPILED_LABELS", budget)
     monkeypatch.setattr("graphkit.csr.SCAN_SHARE", 10**9 if wide else 0)
     if wide:
         monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
-        monkeypatch.setattr("graphkit.csr._CORES", 2)
-    index = _random_index(14, 45, seed)
+    index = _random_index(14, 45, seed, parts)
     reference = Arcs(index.arcs(FILTERS))
     for anchor in index.node_ids[:4]:
         for depth in (1, 2, 4):
@@ -174,8 +177,7 @@ def test_concurrent_wide_searches_give_the_answers_of_one_at_a_time(
     from concurrent.futures import ThreadPoolExecutor
 
     monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
-    monkeypatch.setattr("graphkit.csr._CORES", 2)
-    index = _random_index(300, 1500, 5)
+    index = _random_index(300, 1500, 5, parts=3)
 
     def answer(anchor: str, inbound: bool) -> tuple[int, list[tuple[str, float, tuple[str, ...]]]]:
         found = index.best_paths(
@@ -190,3 +192,28 @@ def test_concurrent_wide_searches_give_the_answers_of_one_at_a_time(
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda job: answer(*job), jobs * 3))
     assert together == alone * 3
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_any_number_of_ranges_gives_the_answer_of_one_thread(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A larger graph whose layers are all wide: the ranked answers with 2, 3, 5 and 7
+    ranges of heads equal those of a single thread, row for row."""
+    monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 8)
+
+    def answers(parts: int) -> list[tuple[int, list[tuple[str, float, tuple[str, ...]]]]]:
+        index = _random_index(600, 3000, seed, parts)
+        return [
+            index.best_paths(
+                anchor, inbound=inbound, max_depth=6, min_strength=0.0, filters=FILTERS,
+                time_budget=None,
+            ).ranked(None, 0, 10_000)
+            for anchor in index.node_ids[:12]
+            for inbound in (False, True)
+        ]  # fmt: skip
+
+    one = answers(1)
+    assert sum(total for total, _ in one) > 3000  # wide enough to split
+    for parts in (2, 3, 5, 7):
+        assert answers(parts) == one, parts
