@@ -70,8 +70,8 @@ _PROFILE_CACHE = 2
 #: Labels a search may find in one compiled call before it returns to check its deadline (a
 #: layer of this size takes a few milliseconds).
 COMPILED_LABELS = 20_000
-#: A layer whose frontier has this many nodes is relaxed by two threads, each owning half
-#: of the heads (a giant layer is bound by memory misses, which two cores take in parallel).
+#: A layer whose frontier has this many nodes is relaxed by the index's threads, each owning a
+#: range of heads (a giant layer is bound by memory misses, which cores take in parallel).
 PARALLEL_FRONTIER = 20_000
 #: A search with labels for at least one node in SCAN_SHARE collects them by streaming every
 #: node row (sequential, ~64 bytes a node) rather than one scattered read per label.

@@ -210,19 +210,25 @@ def guarded(fn: Callable[[], None]) -> None:
 _Answer = TypeVar("_Answer", bound=BaseModel)
 
 
-def answered(
+def respond(
     opts: Mapping[str, Any],
     ask: Callable[[QueryEngine], _Answer],
+    show: Callable[[_Answer], None],
     time_budget: float | None = None,
-) -> _Answer | None:
-    """Ask the engine the options name one question; with ``--json`` print the answer and
-    return None (the command is done), otherwise return it for the command to render."""
-    with open_engine(opts["backend"], opts["store"], time_budget) as eng:
-        answer = ask(eng)
-    if opts.get("as_json"):
-        emit_json(answer)
-        return None
-    return answer
+) -> None:
+    """A command's one question, asked of the engine its options name, with the CLI's error
+    handling: printed as JSON with ``--json``, by ``show`` otherwise. ``ask`` builds the
+    request too, so a bad value is reported like any other error."""
+
+    def go() -> None:
+        with open_engine(opts["backend"], opts["store"], time_budget) as eng:
+            answer = ask(eng)
+        if opts.get("as_json"):
+            emit_json(answer)
+        else:
+            show(answer)
+
+    guarded(go)
 
 
 def emit_json(model: BaseModel) -> None:

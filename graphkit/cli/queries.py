@@ -27,7 +27,6 @@ from graphkit.cli.options import (
     LimitOpt,
     OffsetOpt,
     StoreOpt,
-    answered,
     app,
     emit_json,
     err,
@@ -35,6 +34,7 @@ from graphkit.cli.options import (
     guarded,
     open_engine,
     out,
+    respond,
     with_options,
 )
 from graphkit.cli.render import (
@@ -312,11 +312,10 @@ def asset(
     """Everything around one asset (port, terminal, platform, data), grouped by role:
     owners and stakes, operators, agreements, data flows, suppliers, laws, counter-measures."""
 
-    def go() -> None:
-        req = AssetRequest(entity=entity, depth=depth, limit=limit, **filter_fields(opts))
-        result = answered(opts, lambda eng: eng.asset(req))
-        if result is None:
-            return
-        render.asset(result, limit)
-
-    guarded(go)
+    respond(
+        opts,
+        lambda eng: eng.asset(
+            AssetRequest(entity=entity, depth=depth, limit=limit, **filter_fields(opts))
+        ),
+        lambda result: render.asset(result, limit),
+    )

@@ -20,7 +20,6 @@ from graphkit.cli.options import (
     KindsOpt,
     LimitOpt,
     StoreOpt,
-    answered,
     app,
     day_fields,
     err,
@@ -28,6 +27,7 @@ from graphkit.cli.options import (
     guarded,
     open_engine,
     out,
+    respond,
     with_options,
 )
 from graphkit.errors import (
@@ -57,18 +57,13 @@ def owners(
 ) -> None:
     """Who owns ENTITY directly and through every chain (integrated ownership)."""
 
-    def go() -> None:
-        req = OwnersRequest(
-            entity=entity,
-            **day_fields(opts),
-            threshold=threshold,
-        )
-        res = answered(opts, lambda eng: eng.owners(req))
-        if res is None:
-            return
-        render.owners(res)
-
-    guarded(go)
+    respond(
+        opts,
+        lambda eng: eng.owners(
+            OwnersRequest(entity=entity, threshold=threshold, **day_fields(opts))
+        ),
+        render.owners,
+    )
 
 
 @app.command(rich_help_panel=PANEL)
@@ -79,17 +74,11 @@ def control(
 ) -> None:
     """Who ultimately controls ENTITY (explicit control and majority chains)."""
 
-    def go() -> None:
-        req = ControlRequest(
-            entity=entity,
-            **day_fields(opts),
-        )
-        res = answered(opts, lambda eng: eng.control(req))
-        if res is None:
-            return
-        render.control(res)
-
-    guarded(go)
+    respond(
+        opts,
+        lambda eng: eng.control(ControlRequest(entity=entity, **day_fields(opts))),
+        render.control,
+    )
 
 
 @app.command(rich_help_panel=PANEL)
@@ -137,10 +126,7 @@ def diff(
             profile=filt["profile"],
             limit=limit,
         )
-        res = answered(opts, lambda eng: eng.diff(req))
-        if res is None:
-            return
-        render.diff(res)
+        respond(opts, lambda eng: eng.diff(req), render.diff)
 
     guarded(go)
 
@@ -153,13 +139,7 @@ def timeline(
 ) -> None:
     """ENTITY's relationships in time: starts, ends and when sources reported them."""
 
-    def go() -> None:
-        res = answered(opts, lambda eng: eng.timeline(entity))
-        if res is None:
-            return
-        render.timeline(res)
-
-    guarded(go)
+    respond(opts, lambda eng: eng.timeline(entity), render.timeline)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -180,14 +160,14 @@ def centrality(
 ) -> None:
     """Most central actors: PageRank on strength-weighted arcs, and betweenness."""
 
-    def go() -> None:
-        req = CentralityRequest(as_of=opts["as_of"], top=top, kinds=kinds or None)
-        res = answered(opts, lambda eng: eng.centrality(req), time_budget)
-        if res is None:
-            return
-        render.centrality(res)
-
-    guarded(go)
+    respond(
+        opts,
+        lambda eng: eng.centrality(
+            CentralityRequest(as_of=opts["as_of"], top=top, kinds=kinds or None)
+        ),
+        render.centrality,
+        time_budget,
+    )
 
 
 @app.command(rich_help_panel=PANEL)
@@ -200,19 +180,14 @@ def brokers(
 ) -> None:
     """Who brokers SOURCE's strongest routes to a sector (default: public bodies)."""
 
-    def go() -> None:
-        req = BrokersRequest(
-            source=source,
-            as_of=opts["as_of"],
-            top=top,
-            **({"target_kinds": kinds} if kinds else {}),
-        )
-        res = answered(opts, lambda eng: eng.brokers(req))
-        if res is None:
-            return
-        render.brokers(res)
-
-    guarded(go)
+    targets = {"target_kinds": kinds} if kinds else {}
+    respond(
+        opts,
+        lambda eng: eng.brokers(
+            BrokersRequest(source=source, as_of=opts["as_of"], top=top, **targets)
+        ),
+        render.brokers,
+    )
 
 
 @app.command(rich_help_panel=PANEL)
