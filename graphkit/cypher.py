@@ -8,6 +8,8 @@ schema's allow-lists or with a bounded integer, and refuses anything else.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from graphkit.filters import CypherPredicate
 from graphkit.pattern_cypher import CompiledPattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import EntityKind, RelType
+from graphkit.steps_cypher import ArcSteps
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _LABELS = frozenset({"Entity", "Claim", "Source"})
@@ -44,6 +47,17 @@ def names() -> list[str]:
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.cypher"))
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """Another query file, rendered with ``values`` and written ``times`` times in a row:
+    how a ``{{layers}}`` placeholder unrolls a search one hop per copy (Cypher has no loop
+    that carries state from one round to the next)."""
+
+    name: str
+    times: int
+    values: Mapping[str, object]
+
+
 def _check(key: str, value: object) -> str:
     if key == "kind" and isinstance(value, EntityKind):
         return value.value
@@ -59,6 +73,15 @@ def _check(key: str, value: object) -> str:
         return value.text  # built from allow-listed names and integers only
     if key == "filter" and isinstance(value, CypherPredicate):
         return value.text  # graphkit.filters' clauses: fixed text and $parameters
+    if key == "steps" and isinstance(value, ArcSteps):
+        return value.text  # typed expansions built from allow-listed type names
+    if (
+        key == "layers"
+        and isinstance(value, Repeat)
+        and isinstance(value.times, int)
+        and 1 <= value.times <= MAX_DEPTH_LIMIT
+    ):
+        return render(value.name, **value.values) * value.times  # each value checked there
     raise InvalidQuery(f"{key}={value!r} is not allowed in a query", parameter=key)
 
 

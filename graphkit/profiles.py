@@ -133,6 +133,34 @@ class Weights:
 _TYPE_INDEX = {t: i for i, t in enumerate(RelType)}
 _CONF_INDEX = {c: i for i, c in enumerate(Confidence)}
 
+
+def cypher_weights(weights: Weights | None) -> dict[str, Any]:
+    """The values a Cypher search reads to weigh each hop in the server as :meth:`Weights.weigh`
+    does (``weighted`` false: the stored strength, which is the schema's own rule).
+
+    >>> cypher_weights(None)["weighted"]
+    False
+    >>> p = cypher_weights(Profile(name="p", strengths={"AGREEMENT_WITH": 0.2}).weights())
+    >>> p["type_values"]["AGREEMENT_WITH"], "OWNS" in p["share_types"]
+    (0.2, True)
+    """
+    if weights is None:
+        return {
+            "weighted": False,
+            "share_types": [],
+            "conf_types": [],
+            "type_values": {},
+            "conf_factors": {},
+        }
+    return {
+        "weighted": True,
+        "share_types": [t.value for t in RelType if RELATIONSHIPS[t].strength.share],
+        "conf_types": [t.value for t in RelType if RELATIONSHIPS[t].strength.by_confidence],
+        "type_values": {t.value: v for t, v in zip(RelType, weights.values, strict=True)},
+        "conf_factors": {c.value: f for c, f in zip(Confidence, weights.factors, strict=True)},
+    }
+
+
 DEFAULT = Profile(
     name=DEFAULT_NAME,
     description="The schema table's strengths and confidence factors (graphkit schema).",

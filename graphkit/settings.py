@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest wait to open a connection or take one from the pool.",
     )
+    neo4j_traversal: Literal["statement", "layers"] = Field(
+        default="statement",
+        description="How reach and exposure search Neo4j: `statement` runs the whole layered "
+        "search in the server as one Cypher statement; `layers` runs one statement per hop and "
+        "keeps the best paths here (for a server whose per-transaction memory limit a giant "
+        "answer would exceed).",
+    )
     neo4j_uri: str = Field(
         default="bolt://127.0.0.1:7687",
         validation_alias=AliasChoices("NEO4J_URI", "GRAPHKIT_NEO4J_URI"),

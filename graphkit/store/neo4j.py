@@ -3,10 +3,12 @@
 Transactions retry transient errors (briefly when the server is unreachable, so outages are
 prompt 503s); sessions are always closed; every driver error is translated into a graphkit
 error here, so none escapes.
-Traversal runs in the database one layer at a time (``cypher/read/expand_*.cypher``) and the
-shared layered search in :mod:`graphkit.traversal` keeps the best path per node, so both
-backends answer with the same paths by construction. Works with ``bolt://``, ``neo4j://`` and
-``neo4j+s://`` (clusters, Aura) alike.
+Reach and exposure run in the database as one statement (``cypher/read/best_paths.cypher``):
+the layered search of :mod:`graphkit.traversal` written in Cypher, with its order (strength
+at 1e-12, hops, relationship ids) and each hop's strength computed as the embedded engine
+does, so both backends give the same paths; only the answer travels. The setting
+``neo4j_traversal=layers`` keeps the older plan (one statement per hop, best paths kept
+here). Works with ``bolt://``, ``neo4j://`` and ``neo4j+s://`` (clusters, Aura) alike.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from graphkit.identifiers import identifier_keys
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, edge_facts
 from graphkit.pattern import Pattern
 from graphkit.pattern_cypher import compile_pattern
-from graphkit.profiles import Weights
-from graphkit.query import IngestSummary, StoreStats
+from graphkit.profiles import Weights, cypher_weights
+from graphkit.query import MAX_DEPTH_LIMIT, IngestSummary, StoreStats
 from graphkit.readonly_cypher import check_plan, plain
 from graphkit.schema import (
     RELATIONSHIPS,
@@ -50,6 +52,7 @@ from graphkit.schema import (
     influence_arcs,
 )
 from graphkit.settings import Settings
+from graphkit.steps_cypher import arc_steps
 from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.store.rows import cites
 from graphkit.text import search_text
@@ -535,6 +538,40 @@ class Neo4jStore(GraphStore):
         inbound: bool,
         spec: Traversal,
     ) -> BestPaths:
+        # The statement is unrolled one copy per hop, so it serves the depths requests may
+        # ask; the deep upward sweeps of ownership analysis (which end when nothing changes)
+        # go hop by hop.
+        if self.settings.neo4j_traversal == "layers" or spec.max_depth > MAX_DEPTH_LIMIT:
+            return self._best_paths_by_layer(anchor, inbound=inbound, spec=spec)
+        steps = arc_steps(spec.filters.types, inbound=inbound)
+        if steps is None:  # no requested type carries influence
+            return PathMap({}, self.entity_kinds)
+        query = cypher.render(
+            "read/best_paths",
+            layers=cypher.Repeat(
+                "read/best_paths_layer",
+                spec.max_depth,
+                {"filter": cypher_predicate(), "steps": steps},
+            ),
+        )
+        rows = self._rows(
+            query,
+            "traversal",
+            timeout=spec.time_budget,
+            anchor=anchor,
+            min_strength=spec.min_strength,
+            **cypher_parameters(spec.filters),
+            **cypher_weights(spec.filters.weights),
+        )
+        paths: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for row in rows:  # one row, or none when the anchor is not in the graph
+            for node, strength, rels in zip(row["ids"], row["strengths"], row["rels"], strict=True):
+                paths[node] = (float(strength), tuple(rels))
+        return PathMap(paths, self.entity_kinds)
+
+    def _best_paths_by_layer(self, anchor: str, *, inbound: bool, spec: Traversal) -> BestPaths:
+        """The same search with one statement per hop and the best paths kept here: each
+        transaction holds one frontier, not the whole answer."""
         params = self._flow_params(spec.filters)
         query = cypher.render(
             "read/expand_into" if inbound else "read/expand_from", filter=cypher_predicate()

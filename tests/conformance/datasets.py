@@ -198,6 +198,19 @@ def icij() -> list[RawRecord]:
     return list(read_icij(ROOT / "tests" / "fixtures" / "icij"))
 
 
+def wide(entities: int = 3_000) -> list[RawRecord]:
+    """The benchmark's generated corporate graph, small: its hubs reach most of it, so
+    answers run to a thousand actors and more (ranks, ties and depth at scale)."""
+    from bench.generate import Shape, generate
+
+    return [
+        RawRecord(section, obj.model_dump(mode="json", exclude_none=True))
+        for batch in generate(Shape(entities=entities))
+        for section in ("sources", "entities", "relationships")
+        for obj in getattr(batch, section)
+    ]
+
+
 def seed() -> list[RawRecord]:
     """The real seed dataset."""
     return list(read_curated(SEED))
@@ -214,4 +227,5 @@ DATASETS: dict[str, Callable[[], list[RawRecord]]] = {
     "bods": bods,
     "gleif": gleif,
     "icij": icij,
+    "wide": wide,
 }

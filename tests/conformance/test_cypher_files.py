@@ -14,6 +14,7 @@ from graphkit.pattern import parse
 from graphkit.pattern_cypher import compile_pattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import TRAVERSABLE, EntityKind, RelType
+from graphkit.steps_cypher import arc_steps
 from graphkit.store.neo4j import Neo4jStore
 
 SAMPLE = {
@@ -23,6 +24,12 @@ SAMPLE = {
     "label": "Entity",
     "max_depth": 3,
     "filter": cypher_predicate(),
+    "steps": arc_steps(TRAVERSABLE, inbound=True),
+    "layers": cypher.Repeat(
+        "read/best_paths_layer",
+        3,
+        {"filter": cypher_predicate(), "steps": arc_steps(TRAVERSABLE, inbound=False)},
+    ),
     # A pattern with every construct: kinds, alternatives, conditions, repetitions.
     "pattern": compile_pattern(
         parse(
@@ -38,6 +45,9 @@ SAMPLE = {
     ),
 }
 
+#: Files that are not statements but parts another file repeats, by their host.
+FRAGMENTS = {"read/best_paths_layer": "read/best_paths"}
+
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", cypher.names())
@@ -46,6 +56,9 @@ def test_cypher_file_plans(name: str, neo4j_engine: QueryEngine) -> None:
     assert isinstance(store, Neo4jStore)
     text = cypher.load(name)
     assert text.startswith("//"), "every file starts with a header comment"
+    if name in FRAGMENTS:  # planned where it is written, unrolled in its host
+        name = FRAGMENTS[name]
+        text = cypher.load(name)
     wanted = set(re.findall(r"\{\{(\w+)\}\}", text))
     rendered = cypher.render(name, **{k: SAMPLE[k] for k in wanted})
     params = dict.fromkeys(re.findall(r"\$(\w+)", rendered))
@@ -66,3 +79,15 @@ def test_render_refuses_names_outside_the_allow_lists() -> None:
         cypher.render("read/expand_from", filter="true) DETACH DELETE (n")
     with pytest.raises(InvalidQuery):
         cypher.render("read/existing", label="Entity) DETACH DELETE (n")
+    layer = {"filter": cypher_predicate(), "steps": arc_steps(TRAVERSABLE, inbound=True)}
+    for times in (0, MAX_DEPTH_LIMIT + 1):  # the unrolled search is bounded like any depth
+        with pytest.raises(InvalidQuery):
+            repeat = cypher.Repeat("read/best_paths_layer", times, layer)
+            cypher.render("read/best_paths", layers=repeat)
+    with pytest.raises(InvalidQuery):  # steps are only ever typed expansions built here
+        cypher.render(
+            "read/best_paths",
+            layers=cypher.Repeat(
+                "read/best_paths_layer", 2, {**layer, "steps": "MATCH (n) DETACH DELETE n"}
+            ),
+        )
