@@ -18,7 +18,7 @@ from graphkit.filters import CypherPredicate
 from graphkit.pattern_cypher import CompiledPattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import EntityKind, RelType
-from graphkit.steps_cypher import ArcSteps
+from graphkit.steps_cypher import ArcSteps, HopStrength
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _LABELS = frozenset({"Entity", "Claim", "Source"})
@@ -75,6 +75,8 @@ def _check(key: str, value: object) -> str:
         return value.text  # graphkit.filters' clauses: fixed text and $parameters
     if key == "steps" and isinstance(value, ArcSteps):
         return value.text  # typed expansions built from allow-listed type names
+    if key == "strength" and isinstance(value, HopStrength):
+        return value.text  # fixed text on a checked variable name
     if (
         key == "layers"
         and isinstance(value, Repeat)

@@ -1,9 +1,11 @@
-"""The arcs one layer of a best-path search walks on Neo4j, as typed Cypher expansions.
+"""What a search walks on Neo4j and what each hop weighs, as Cypher text.
 
 A typed expansion (``-[r:OWNS|CONTROLS]->``) reads only those relationship chains of a
 node, where an untyped one reads every relationship and then tests its type; the schema's
-flow table decides from which end of each type the walk leaves. Only allow-listed type
-names enter the text.
+flow table decides from which end of each type the walk leaves. A hop's strength is the
+stored one or, under a profile, the schema's rule with the profile's numbers
+(:func:`graphkit.profiles.cypher_weights` gives the values). Only allow-listed type names
+and fixed text enter a query.
 """
 
 from __future__ import annotations
@@ -46,3 +48,33 @@ def arc_steps(types: Iterable[RelType], *, inbound: bool) -> ArcSteps | None:
     if from_end:
         branches.append(f"MATCH (n)<-[r:{'|'.join(from_end)}]-(m:Entity) RETURN r, m")
     return ArcSteps("\nUNION ALL\n".join(branches)) if branches else None
+
+
+@dataclass(frozen=True)
+class HopStrength:
+    """A hop's strength as a Cypher expression on one relationship variable; only this type
+    may fill a query's ``{{strength}}`` placeholder."""
+
+    text: str
+
+
+#: Graphkit.profiles.Weights.weigh in Cypher: the share for a share-weighted type when one is
+#: recorded, else the type's value, times the confidence factor (by level, else the number)
+#: for a confidence-weighted type; without a profile, the strength stored at write time.
+_HOP_STRENGTH = """CASE WHEN $weighted
+  THEN CASE WHEN type({r}) IN $share_types AND {r}.share IS NOT NULL THEN {r}.share
+            ELSE $type_values[type({r})] END
+       * CASE WHEN type({r}) IN $conf_types THEN coalesce($conf_factors[{r}.conf], {r}.confidence)
+              ELSE 1.0 END
+  ELSE {r}.strength END"""
+
+
+def hop_strength(var: str = "r") -> HopStrength:
+    """The strength of the hop bound to relationship variable ``var``.
+
+    >>> "$type_values[type(rel)]" in hop_strength("rel").text
+    True
+    """
+    if not var.isidentifier():
+        raise ValueError(f"not a Cypher variable: {var!r}")
+    return HopStrength(_HOP_STRENGTH.format(r=var))

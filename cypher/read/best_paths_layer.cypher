@@ -1,13 +1,12 @@
 // One layer (hop) of best_paths.cypher, written there once per hop. From each frontier state,
 // the steps placeholder walks the arcs along which influence flows (typed expansions built by
 // graphkit.steps_cypher from the schema's flows); the filter placeholder is graphkit.filters'
-// predicate on r. A hop's strength is the stored one, or with $weighted the profile's rule
-// (graphkit.profiles.Weights.weigh): the share for $share_types when recorded, else the type's
-// value in $type_values, times the confidence factor ($conf_factors by level, else the number)
-// for $conf_types. Per reached entity the candidate with the highest k wins, ties going to the
-// smaller relationship-id list (all candidates of a layer have the same hops); it replaces the
-// entity's best only if its k is higher (an older best has fewer hops and wins ties), and the
-// entities it replaced form the next frontier. Cost: the degree of the frontier plus |best|.
+// predicate on r, and the strength placeholder r's strength (graphkit.steps_cypher: stored, or
+// under a profile its rule with the profile's numbers as $parameters). Per reached entity the
+// candidate with the highest k wins, ties going to the smaller relationship-id list (all
+// candidates of a layer have the same hops); it replaces the entity's best only if its k is
+// higher (an older best has fewer hops and wins ties), and the entities it replaced form the
+// next frontier. Cost: the degree of the frontier plus |best|.
 CALL (best, frontier) {
   UNWIND frontier AS f
   WITH f, f.n AS n
@@ -16,12 +15,7 @@ CALL (best, frontier) {
   }
   WITH f, r, m
   WHERE {{filter}}
-  WITH m, f.h + 1 AS h, f.rels + r.id AS rels, f.s * CASE WHEN $weighted
-      THEN CASE WHEN type(r) IN $share_types AND r.share IS NOT NULL THEN r.share
-                ELSE $type_values[type(r)] END
-           * CASE WHEN type(r) IN $conf_types THEN coalesce($conf_factors[r.conf], r.confidence)
-                  ELSE 1.0 END
-      ELSE r.strength END AS s
+  WITH m, f.h + 1 AS h, f.rels + r.id AS rels, f.s * {{strength}} AS s
   WHERE s > 0.0 AND s >= $min_strength
   WITH m, h, collect({n: m, s: s, k: round(s * 1.0e12, 0, 'HALF_EVEN'), h: h, rels: rels}) AS cs
   WITH h, reduce(w = head(cs), c IN tail(cs) |

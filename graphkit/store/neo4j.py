@@ -52,7 +52,7 @@ from graphkit.schema import (
     influence_arcs,
 )
 from graphkit.settings import Settings
-from graphkit.steps_cypher import arc_steps
+from graphkit.steps_cypher import arc_steps, hop_strength
 from graphkit.store.base import BestPaths, GraphStore, PathMap
 from graphkit.store.rows import cites
 from graphkit.text import search_text
@@ -68,7 +68,7 @@ BATCH_ROWS = 5_000
 SCHEMA_WAIT = 900
 #: Seconds after an outage during which requests fail at once (see Neo4jStore._guarded).
 OUTAGE_COOLDOWN = 2.0
-#: Most candidate paths the k-paths query may return before it is refused as too broad.
+#: Most candidate paths a pattern search may return before it is refused as too broad.
 MAX_PATH_ROWS = 200_000
 #: Backoff between attempts of a retried transaction (seconds, doubling up to the cap).
 RETRY_FIRST_DELAY = 0.1
@@ -551,7 +551,7 @@ class Neo4jStore(GraphStore):
             layers=cypher.Repeat(
                 "read/best_paths_layer",
                 spec.max_depth,
-                {"filter": cypher_predicate(), "steps": steps},
+                {"filter": cypher_predicate(), "steps": steps, "strength": hop_strength()},
             ),
         )
         rows = self._rows(
@@ -627,24 +627,24 @@ class Neo4jStore(GraphStore):
     ) -> list[tuple[float, tuple[str, ...]]]:
         if source == target:
             return []
-        rows = self._path_rows(
-            cypher.render("read/simple_paths", max_depth=spec.max_depth, filter=cypher_predicate()),
+        query = cypher.render(
+            "read/simple_paths",
+            max_depth=spec.max_depth,
+            filter=cypher_predicate(),
+            strength=hop_strength("hop"),
+        )
+        rows = self._rows(
+            query,
             "path search",
-            "candidate paths; narrow the query (smaller max_depth, fewer types, as_of)",
-            spec.time_budget,
+            timeout=spec.time_budget,
             source=source,
             target=target,
+            k=k,
+            min_strength=spec.min_strength,
             **self._flow_params(spec.filters),
+            **cypher_weights(spec.filters.weights),
         )
-        found: list[tuple[tuple[float, int, tuple[str, ...]], float, tuple[str, ...]]] = []
-        for r in rows:
-            strength = _path_strength(r, spec.filters.weights)
-            if strength <= 0.0 or strength < spec.min_strength:
-                continue
-            ids = tuple(r["rels"])
-            found.append((path_key(strength, ids), strength, ids))
-        found.sort(key=lambda item: item[0])
-        return [(s, ids) for _key, s, ids in found[:k]]
+        return [(float(r["strength"]), tuple(r["rels"])) for r in rows]
 
     def pattern_paths(
         self,

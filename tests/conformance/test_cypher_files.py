@@ -14,7 +14,7 @@ from graphkit.pattern import parse
 from graphkit.pattern_cypher import compile_pattern
 from graphkit.query import MAX_DEPTH_LIMIT
 from graphkit.schema import TRAVERSABLE, EntityKind, RelType
-from graphkit.steps_cypher import arc_steps
+from graphkit.steps_cypher import arc_steps, hop_strength
 from graphkit.store.neo4j import Neo4jStore
 
 SAMPLE = {
@@ -25,10 +25,15 @@ SAMPLE = {
     "max_depth": 3,
     "filter": cypher_predicate(),
     "steps": arc_steps(TRAVERSABLE, inbound=True),
+    "strength": hop_strength("hop"),
     "layers": cypher.Repeat(
         "read/best_paths_layer",
         3,
-        {"filter": cypher_predicate(), "steps": arc_steps(TRAVERSABLE, inbound=False)},
+        {
+            "filter": cypher_predicate(),
+            "steps": arc_steps(TRAVERSABLE, inbound=False),
+            "strength": hop_strength(),
+        },
     ),
     # A pattern with every construct: kinds, alternatives, conditions, repetitions.
     "pattern": compile_pattern(
@@ -74,12 +79,21 @@ def test_render_refuses_names_outside_the_allow_lists() -> None:
         with pytest.raises(InvalidQuery):
             cypher.render("write/upsert_edges", **bad)
     with pytest.raises(InvalidQuery):
-        cypher.render("read/simple_paths", max_depth=MAX_DEPTH_LIMIT + 1, filter=cypher_predicate())
+        cypher.render(
+            "read/simple_paths",
+            max_depth=MAX_DEPTH_LIMIT + 1,
+            filter=cypher_predicate(),
+            strength=hop_strength(),
+        )
     with pytest.raises(InvalidQuery):  # a filter is only ever graphkit.filters' own text
         cypher.render("read/expand_from", filter="true) DETACH DELETE (n")
     with pytest.raises(InvalidQuery):
         cypher.render("read/existing", label="Entity) DETACH DELETE (n")
-    layer = {"filter": cypher_predicate(), "steps": arc_steps(TRAVERSABLE, inbound=True)}
+    layer = {
+        "filter": cypher_predicate(),
+        "steps": arc_steps(TRAVERSABLE, inbound=True),
+        "strength": hop_strength(),
+    }
     for times in (0, MAX_DEPTH_LIMIT + 1):  # the unrolled search is bounded like any depth
         with pytest.raises(InvalidQuery):
             repeat = cypher.Repeat("read/best_paths_layer", times, layer)

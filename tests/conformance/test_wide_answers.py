@@ -76,6 +76,36 @@ def test_giant_answers_are_identical(
     assert _answer(neo4j, anchor, inbound, spec) == _answer(embedded, anchor, inbound, spec)
 
 
+#: (source, target, k, search) for the k best simple paths, ranked in the server.
+PATHS: list[tuple[str, str, int, Traversal]] = [
+    ("e0", "e2500", 10, _spec(5, as_of=TODAY)),
+    ("e1", "e1800", 5, _spec(5, as_of=TODAY, weights=WEIGHTS)),
+    ("e0", "e2999", 20, _spec(6, 0.001, as_of=TODAY)),
+    ("e2", "e1200", 3, _spec(4, as_of=date(2012, 1, 1))),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "k", "spec"), PATHS)
+def test_k_best_paths_are_identical(
+    source: str, target: str, k: int, spec: Traversal, wide: tuple[GraphStore, Neo4jStore]
+) -> None:
+    embedded, neo4j = wide
+
+    def keyed(store: GraphStore) -> list[tuple[int, tuple[str, ...]]]:
+        found = store.k_paths(source, target, k=k, spec=spec)
+        return [(strength_key(s), ids) for s, ids in found]
+
+    want = keyed(embedded)
+    assert keyed(neo4j) == want
+
+
+def test_the_path_cases_find_paths(wide: tuple[GraphStore, Neo4jStore]) -> None:
+    embedded, _neo4j = wide
+    sizes = [len(embedded.k_paths(s, t, k=k, spec=spec)) for s, t, k, spec in PATHS]
+    assert sum(1 for n in sizes if n) >= 3, sizes
+    assert max(sizes) >= 5, sizes
+
+
 def test_the_cases_include_giant_answers(wide: tuple[GraphStore, Neo4jStore]) -> None:
     embedded, _neo4j = wide
     sizes = [len(_answer(embedded, a, i, s)) for a, i, s in CASES]
