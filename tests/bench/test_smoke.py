@@ -73,7 +73,9 @@ def test_benchmark_runs_side_by_side_with_neo4j(tmp_path: Path) -> None:
     assert ingest["relationships"] == report["ingest"]["embedded"]["relationships"] > 0
     timed = [row for q in ("reach", "exposure") for row in report[q].values() if row["targets"]]
     assert timed and all(row["neo4j"]["n"] >= 1 for row in timed)
-    assert "Neo4j" in (tmp_path / "bench.md").read_text(encoding="utf-8")
+    assert all(row["neo4j_per_hop"]["n"] >= 1 for row in timed)  # the previous plan beside it
+    table = (tmp_path / "bench.md").read_text(encoding="utf-8")
+    assert "| Neo4j per hop |" in table and "per hop ÷ Neo4j" in table
 
 
 @pytest.mark.neo4j
