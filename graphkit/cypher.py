@@ -58,6 +58,10 @@ class Repeat:
     values: Mapping[str, object]
 
 
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("//")
+
+
 def _check(key: str, value: object) -> str:
     if key == "kind" and isinstance(value, EntityKind):
         return value.value
@@ -83,7 +87,9 @@ def _check(key: str, value: object) -> str:
         and isinstance(value.times, int)
         and 1 <= value.times <= MAX_DEPTH_LIMIT
     ):
-        return render(value.name, **value.values) * value.times  # each value checked there
+        once = render(value.name, **value.values)  # each of its values checked there
+        code = "".join(line for line in once.splitlines(keepends=True) if not _comment(line))
+        return code * value.times  # the fragment's header once in the file, not per copy
     raise InvalidQuery(f"{key}={value!r} is not allowed in a query", parameter=key)
 
 
@@ -99,7 +105,7 @@ def render(name: str, **values: object) -> str:
     """
     lines = load(name).splitlines(keepends=True)
     # Comment lines keep their placeholders: a filled value may span lines.
-    code = [not line.lstrip().startswith("//") for line in lines]
+    code = [not _comment(line) for line in lines]
     wanted = {
         key for line, c in zip(lines, code, strict=True) if c for key in _PLACEHOLDER.findall(line)
     }

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
+
 from graphkit.errors import InvalidQuery
 from graphkit.filters import ResolvedFilters, Traversal
 from graphkit.model import Batch, Entity, Relationship, Source
@@ -28,7 +30,7 @@ from graphkit.store.rows import (
     relationship_row,
     source_row,
 )
-from graphkit.traversal import Arc, strength_key
+from graphkit.traversal import STRENGTH_SCALE, Arc, strength_key
 
 #: One ranked answer row: node id, path strength, relationship ids from the anchor outward.
 Ranked = tuple[str, float, tuple[str, ...]]
@@ -81,6 +83,42 @@ class PathMap:
         chosen.sort(key=order)
         page = chosen[offset : offset + limit]
         return len(chosen), [(n, *self.paths[n]) for n in page]
+
+
+@dataclass
+class PathColumns:
+    """:class:`BestPaths` over parallel columns (id, kind, strength, path) a server returned
+    in no particular order: ranked once, on first use, by one vectorised sort on the same key
+    as :class:`PathMap` (strength at 1e-12, hops, id), so the kinds need no second query."""
+
+    node_ids: list[str]
+    kinds: list[str]
+    strengths: list[float]
+    rels: list[tuple[str, ...]]
+    _order: list[int] | None = None
+
+    def ids(self) -> list[str]:
+        return list(self.node_ids)
+
+    def _ranked_rows(self) -> list[int]:
+        if self._order is None:
+            n = len(self.node_ids)
+            # np.rint rounds half to even, like strength_key's round(); exact below 2**53.
+            keys = -np.rint(np.asarray(self.strengths, dtype=np.float64) * STRENGTH_SCALE)
+            hops = np.fromiter(map(len, self.rels), dtype=np.int64, count=n)
+            names = np.asarray(self.node_ids, dtype=np.str_)  # code-point order, as str
+            self._order = np.lexsort((names, hops, keys)).tolist() if n else []
+        return self._order
+
+    def ranked(
+        self, kinds: Iterable[EntityKind] | None, offset: int, limit: int
+    ) -> tuple[int, list[Ranked]]:
+        chosen = self._ranked_rows()
+        if kinds is not None:
+            allowed = {k.value for k in kinds}
+            chosen = [i for i in chosen if self.kinds[i] in allowed]
+        page = chosen[offset : offset + limit]
+        return len(chosen), [(self.node_ids[i], self.strengths[i], self.rels[i]) for i in page]
 
 
 class GraphStore(ABC):

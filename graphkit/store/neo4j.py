@@ -53,7 +53,7 @@ from graphkit.schema import (
 )
 from graphkit.settings import Settings
 from graphkit.steps_cypher import arc_steps, hop_strength
-from graphkit.store.base import BestPaths, GraphStore, PathMap
+from graphkit.store.base import BestPaths, GraphStore, PathColumns, PathMap
 from graphkit.store.rows import cites
 from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
@@ -516,6 +516,19 @@ class Neo4jStore(GraphStore):
         )
         return [Entity.model_validate_json(r["body"]) for r in rows]
 
+    def _columns(
+        self, query: str, what: str, timeout: float | None = None, **params: Any
+    ) -> dict[str, Any] | None:
+        """The one row of a statement that answers in columns (lists of plain values), or
+        ``None``: taken as the driver decoded it, since ``data()`` would walk every element
+        of a giant answer once more in Python."""
+
+        def work(tx: Transaction) -> dict[str, Any] | None:
+            record = tx.run(query, params).single(strict=False)
+            return None if record is None else {key: record[key] for key in record.keys()}
+
+        return self._read(work, what, timeout)
+
     # ------------------------------------------------------------------ traversal
     @staticmethod
     def _flow_params(f: ResolvedFilters) -> dict[str, Any]:
@@ -554,7 +567,7 @@ class Neo4jStore(GraphStore):
                 {"filter": cypher_predicate(), "steps": steps, "strength": hop_strength()},
             ),
         )
-        rows = self._rows(
+        row = self._columns(
             query,
             "traversal",
             timeout=spec.time_budget,
@@ -563,11 +576,11 @@ class Neo4jStore(GraphStore):
             **cypher_parameters(spec.filters),
             **cypher_weights(spec.filters.weights),
         )
-        paths: dict[str, tuple[float, tuple[str, ...]]] = {}
-        for row in rows:  # one row, or none when the anchor is not in the graph
-            for node, strength, rels in zip(row["ids"], row["strengths"], row["rels"], strict=True):
-                paths[node] = (float(strength), tuple(rels))
-        return PathMap(paths, self.entity_kinds)
+        if row is None:
+            return PathColumns([], [], [], [])
+        return PathColumns(
+            row["ids"], row["kinds"], row["strengths"], [tuple(r) for r in row["rels"]]
+        )
 
     def _best_paths_by_layer(self, anchor: str, *, inbound: bool, spec: Traversal) -> BestPaths:
         """The same search with one statement per hop and the best paths kept here: each

@@ -4,11 +4,11 @@ profile and both Neo4j plans; and the statement is one round trip whatever the a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from neo4j import Transaction
 
 from graphkit.engine import QueryEngine
 from graphkit.filters import ResolvedFilters, Traversal
@@ -128,17 +128,17 @@ def test_a_giant_search_is_one_statement(
     wide: tuple[GraphStore, Neo4jStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _embedded, neo4j = wide
-    calls: list[str] = []
-    rows: Callable[..., list[dict[str, Any]]] = neo4j._rows  # noqa: SLF001
+    statements: list[str] = []
+    run = Transaction.run
 
-    def counted(query: str, what: str, timeout: float | None = None, **params: Any) -> Any:
-        calls.append(what)
-        return rows(query, what, timeout, **params)
+    def counted(tx: Transaction, query: str, *args: Any, **kwargs: Any) -> Any:
+        statements.append(query)
+        return run(tx, query, *args, **kwargs)
 
-    monkeypatch.setattr(neo4j, "_rows", counted)
+    monkeypatch.setattr(Transaction, "run", counted)
     found = neo4j.best_paths("e0", inbound=False, spec=_spec(as_of=TODAY))
     assert len(found.ids()) >= 1_000
-    assert calls == ["traversal"]
+    assert len(statements) == 1 and "best path" in statements[0]
 
 
 def test_a_search_on_no_traversable_type_asks_nothing(
