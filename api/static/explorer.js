@@ -5,6 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   entityId: null, entityName: null, styles: {}, stylesReady: null, network: null, timer: null,
+  asked: 0, // numbers each suggestion lookup, so a late answer to an old one is dropped
   last: null, // the query behind the answer on screen: what cite and export run again
 };
 const STRENGTH_NOTE = "Strength multiplies the hops' strengths along a path: each hop counts its " +
@@ -84,6 +85,10 @@ function chooseEntity(id, name) {
 }
 
 function closeSuggestions() {
+  // A lookup still waiting to start or on its way must not reopen the list once it was
+  // closed (Escape, leaving the field, a choice, a run): the list would cover the answer.
+  clearTimeout(state.timer);
+  state.asked += 1;
   $("suggestions").hidden = true;
   $("entity").setAttribute("aria-expanded", "false");
 }
@@ -94,8 +99,10 @@ async function suggest() {
   state.entityId = null;
   $("entity-chosen").textContent = "";
   if (text.length < 2) return closeSuggestions();
+  const asked = ++state.asked;
   try {
     const found = await getJSON("entities", [["q", text], ["limit", "8"]]);
+    if (asked !== state.asked || document.activeElement !== $("entity")) return;
     const list = $("suggestions");
     list.replaceChildren();
     found.items.forEach((hit, i) => {
@@ -387,6 +394,7 @@ function showFields() {
 async function run(event) {
   if (event) event.preventDefault();
   if ($("api_key").value) sessionStorage.setItem("graphkit-key", $("api_key").value);
+  closeSuggestions();
   $("actions").hidden = true;
   try {
     if (!state.entityId) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,26 @@ def test_keyboard_only_search(page: object) -> None:
     assert chosen.startswith("selected: ")
     for label in ("entity", "mode", "as_of", "max_depth", "min_confidence"):
         assert pg.locator(f"label[for={label}]").count() == 1  # type: ignore[attr-defined]
+
+
+def test_a_late_suggestion_does_not_reopen_over_the_page(page: object) -> None:
+    """A name lookup answered after the user moved on (Escape, then another field) must not
+    open its list over the page; Escape before the lookup starts cancels it."""
+    pg = page
+    held: list[object] = []
+    pg.route(re.compile(r".*/entities\?.*"), lambda route: held.append(route))  # type: ignore[attr-defined]
+    pg.fill("#entity", "Rotterdam")  # type: ignore[attr-defined]
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.wait_for_timeout(400)  # type: ignore[attr-defined]  # past the pause before asking
+    assert held == []  # cancelled before it was sent
+    pg.fill("#entity", "Rotterdam port")  # type: ignore[attr-defined]
+    pg.wait_for_timeout(400)  # type: ignore[attr-defined]
+    assert len(held) == 1  # this one is on its way
+    pg.press("#entity", "Escape")  # type: ignore[attr-defined]
+    pg.focus("#as_of")  # type: ignore[attr-defined]
+    held[0].continue_()  # type: ignore[attr-defined]
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert pg.is_hidden("#suggestions")  # type: ignore[attr-defined]
 
 
 def test_typing_before_the_styles_arrive_still_suggests_and_answers(page: object) -> None:
