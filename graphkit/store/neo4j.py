@@ -558,7 +558,7 @@ class Neo4jStore(GraphStore):
             return self._best_paths_by_layer(anchor, inbound=inbound, spec=spec)
         steps = arc_steps(spec.filters.types, inbound=inbound)
         if steps is None:  # no requested type carries influence
-            return PathMap({}, self.entity_kinds)
+            return PathColumns([], [], [], [])
         query = cypher.render(
             "read/best_paths",
             layers=cypher.Repeat(
