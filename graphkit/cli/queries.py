@@ -150,7 +150,7 @@ def paths(
                 highlight=False,
             )
             print_path(path)
-        print_left_out(result.undated_left_out, "path(s)")
+        print_left_out(result.undated_left_out, "more path(s)")
         print_empty(result.empty)
         if not result.paths:
             raise NoPath(f"no influence path from {source!r} to {target!r} under these filters")

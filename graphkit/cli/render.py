@@ -82,7 +82,7 @@ def print_ranked(result: ReachResult | ExposureResult, heading: str) -> None:
         print_path(item.path)
     if result.offset + len(result.items) < result.total:
         out.print(f"  … more: --offset {result.offset + len(result.items)}", style="dim")
-    print_left_out(result.undated_left_out, "result(s)")
+    print_left_out(result.undated_left_out, "more result(s)")
     print_empty(result.empty)
 
 
@@ -95,14 +95,16 @@ def print_empty(empty: EmptyAnswer | None) -> None:
         out.print(f"  - {escape(reason)}", highlight=False)
 
 
-def print_left_out(count: int, what: str) -> None:
+#: Why results are missing under a known-by day when undated sources are not used.
+UNDATED = (
+    "reached only through relationships whose sources carry no date (--include-undated to use them)"
+)
+
+
+def print_left_out(count: int, what: str, why: str = UNDATED) -> None:
+    """A dim line counting what a filter left out of the answer, and why (nothing at zero)."""
     if count:
-        out.print(
-            f"  {count} more {what} left out: reached only through relationships whose sources "
-            "carry no date (--include-undated to use them).",
-            style="dim",
-            highlight=False,
-        )
+        out.print(f"  {count} {what} left out: {why}.", style="dim", highlight=False)
 
 
 def owners(res: OwnersResult) -> None:
@@ -203,13 +205,11 @@ def asset(result: AssetResult, limit: int) -> None:
             print_evidence(fact.hop, "      ")
     if result.truncated:
         err.print(f"more relationships than --limit {limit}; raise it or lower --depth")
-    if result.not_yet_known:
-        out.print(
-            f"  {result.not_yet_known} relationship(s) left out: no source had reported "
-            "them by the known-by day.",
-            style="dim",
-            highlight=False,
-        )
+    print_left_out(
+        result.not_yet_known,
+        "relationship(s)",
+        "no source had reported them by the known-by day",
+    )
 
 
 def diff(res: DiffResult) -> None:
