@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from graphkit.errors import InvalidData, Issue
 from graphkit.model import ID_RULE, Batch, Entity, Relationship, Source, with_derived_id
-from graphkit.schema import RELATIONSHIPS, EntityKind, RelType
+from graphkit.schema import RELATIONSHIPS, EntityKind
 
 Section = Literal["sources", "entities", "relationships"]
 
@@ -134,11 +134,15 @@ def _check_links(
     all_sources = set(out.sources) | stored_sources
 
     for rid, rel in out.relationships.items():
+        spec = RELATIONSHIPS[rel.type]
+        ends = (("source", rel.source, spec.sources), ("target", rel.target, spec.targets))
+        if all(kinds.get(eid) in allowed for _, eid, allowed in ends) and all(
+            ev.source in all_sources for ev in rel.evidence
+        ):
+            continue  # the common case: nothing to report, no message built
         raw = out.origin[f"relationships:{rid}"]
         label = f"relationship {rid!r}"
-        spec = RELATIONSHIPS[RelType(rel.type)]
-        for end, allowed in (("source", spec.sources), ("target", spec.targets)):
-            eid = getattr(rel, end)
+        for end, eid, allowed in ends:
             kind = kinds.get(eid)
             if kind is None and eid in out.failed:
                 continue

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BaseModel
 
-from graphkit import resolve
+from graphkit import gcpause, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
@@ -170,7 +170,8 @@ class Writer:
         written = 0
         batches = enumerate(batcher.batches(records), 1)
         seen = StreamIds()
-        with self.store.bulk():  # a large load: index upkeep may wait for its end
+        # A large load: index upkeep may wait for its end, and so may the cycle collector.
+        with self.store.bulk(), gcpause.paused():
             while True:
                 # A loader may find a problem only after earlier batches were written (a
                 # broken last line): the error then says exactly what was written.
@@ -196,6 +197,7 @@ class Writer:
                 merges = self.store.merges()
                 seen.add(batch)
                 written += len(batch)
+                gcpause.after_batch()
                 total = total.plus(summary)
                 if on_batch is not None:
                     on_batch(summary)
@@ -230,15 +232,18 @@ class Writer:
 
         counts = {"sources": 0, "entities": 0, "relationships": 0}
         issues: list[Issue] = []
-        for batch in batcher.batches(records):
-            try:
-                valid = validate_records(batch, kinds, sources)
-                self._check_kind_changes(valid)  # a dry run refuses what a load would
-            except InvalidData as exc:
-                issues += exc.issues
-                continue
-            for section in counts:
-                counts[section] += len(getattr(valid, section))
+        with gcpause.paused():
+            for batch in batcher.batches(records):
+                try:
+                    valid = validate_records(batch, kinds, sources)
+                    self._check_kind_changes(valid)  # a dry run refuses what a load would
+                except InvalidData as exc:
+                    issues += exc.issues
+                    continue
+                finally:
+                    gcpause.after_batch()
+                for section in counts:
+                    counts[section] += len(getattr(valid, section))
         if issues:
             raise InvalidData(issues)
         return counts

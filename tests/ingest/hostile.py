@@ -81,6 +81,24 @@ relationships:
 """
 
 
+def _jsonl(*lines: str) -> dict[str, bytes]:
+    """A curated JSON-lines file: the valid head (a source and two entities) then ``lines``."""
+    head = [
+        '{"sources": {"id": "s1", "title": "A report", "date": "2020-01-01"}}',
+        '{"entities": {"id": "a", "kind": "Company", "name": "Alpha"}}',
+        '{"entities": {"id": "b", "kind": "Company", "name": "Beta"}}',
+    ]
+    return {"data.jsonl": "\n".join([*head, *lines]).encode() + b"\n"}
+
+
+def _jsonl_rel(share: str) -> dict[str, bytes]:
+    return _jsonl(
+        '{"relationships": {"type": "OWNS", "source": "a", "target": "b", "share": '
+        + share
+        + ', "evidence": [{"source": "s1", "excerpt": "Alpha owns"}]}}'
+    )
+
+
 def _yaml_rel(extra: str) -> dict[str, bytes]:
     return _yaml(
         YAML_OK.replace("share: 0.5,", f"share: 0.5, {extra},")
@@ -333,6 +351,31 @@ def _cases() -> list[Case]:
         Case("yaml-bool-name", "curated", _yaml("entities:\n- {id: z, kind: Company, name: [x]}\n"))
     )
     add(Case("yaml-int-id", "curated", _yaml("entities:\n- {id: 12, kind: Company, name: Z}\n")))
+    # JSON lines are read by orjson where it reads exactly what ``json`` does: the numbers
+    # and strings it reads differently must still be refused as ``json`` would have them.
+    for big in (str(10**30), str(2**64), str(-(2**63) - 1)):
+        add(
+            Case(
+                f"jsonl-big-int-property-{big[:4]}",
+                "curated",
+                _jsonl(
+                    '{"entities": {"id": "z", "kind": "Company", "name": "Z", "properties": {"n": '
+                    + big
+                    + "}}}"
+                ),
+            )
+        )
+    for share in ("NaN", "Infinity", "-Infinity", "1e400", "2", '"half"'):
+        add(Case(f"jsonl-share-{share.strip(chr(34))}", "curated", _jsonl_rel(share)))
+    add(Case("jsonl-broken-line", "curated", _jsonl('{"entities": {"id": "z", "kind": "Company"')))
+    add(Case("jsonl-deep-line", "curated", _jsonl("[" * 5000 + "]" * 5000)))
+    add(
+        Case(
+            "jsonl-nul-in-name",
+            "curated",
+            _jsonl('{"entities": {"id": "z", "kind": "Company", "name": "\u0000"}}'),
+        )
+    )
     add(Case("yaml-year-zero", "curated", _yaml_rel("valid_from: 0")))
     add(Case("yaml-year-five-digits", "curated", _yaml_rel("valid_from: 10000")))
     add(Case("yaml-negative-year", "curated", _yaml_rel("valid_from: -5")))
