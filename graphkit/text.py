@@ -10,14 +10,34 @@ if TYPE_CHECKING:
     from graphkit.model import Entity
 
 
+def _ascii_table() -> dict[int, str | None]:
+    """What normality does to each ASCII character between two letters (kept lowercased,
+    replaced by a space, or dropped), read from normality itself so the two cannot differ."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        out = normalize(f"a{chr(code)}b", ascii=True)
+        table[code] = " " if out == "a b" else None if out == "ab" else chr(code).lower()
+    return table
+
+
+_ASCII = str.maketrans(_ascii_table())
+
+
 def normalise(text: str) -> str:
     """Case-, accent- and script-insensitive form used for search (transliterates non-Latin).
+
+    ASCII text (most names in registers) takes a table lookup with the same result as
+    normality's full pipeline, which costs ~6 µs a name and dominated a first load's writes.
 
     >>> normalise("Fédasil")
     'fedasil'
     >>> normalise("海康威视")
     'hai kang wei shi'
+    >>> normalise("  Port-of  ROTTERDAM $ ")
+    'port of rotterdam'
     """
+    if text.isascii():
+        return " ".join(text.translate(_ASCII).split())
     return normalize(text, ascii=True) or ""
 
 

@@ -262,8 +262,8 @@ def _loads(text: str) -> Any:
         return json.loads(text)  # refused below; its error quotes what ``json`` read
     record = next(iter(value.values()))
     props = record.get("properties")
-    fields = record.values() if not isinstance(props, dict) else [*record.values(), *props.values()]
-    if any(isinstance(v, float) and abs(v) >= _INT64 for v in fields):
+    fields = [*record.values(), *props.values()] if isinstance(props, dict) else record.values()
+    if [v for v in fields if type(v) is float and not -_INT64 < v < _INT64]:
         return json.loads(text)
     return value
 
