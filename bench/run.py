@@ -41,6 +41,7 @@ from bench.generate import Shape, generate, write_jsonl
 from graphkit.batching import BATCH_RECORDS
 from graphkit.engine import QueryEngine
 from graphkit.filters import ResolvedFilters, Traversal
+from graphkit.idtable import IdTable
 from graphkit.kernels import ARC_OTHER, ARC_WEIGHT
 from graphkit.neo4j_export import write_import_files
 from graphkit.ownership import OwnershipMatrix, Stake
@@ -190,7 +191,7 @@ class _Arrays:
     heads: npt.NDArray[np.int64]
     weight: npt.NDArray[np.float64]
     matrix: Any
-    number: dict[str, int]
+    ids: IdTable
 
 
 def _arrays(store: EmbeddedStore, inbound: bool, today: date) -> _Arrays:
@@ -204,7 +205,14 @@ def _arrays(store: EmbeddedStore, inbound: bool, today: date) -> _Arrays:
     weight = arcs.view(np.float64)[ok, ARC_WEIGHT]
     new_ptr = np.concatenate(([0], np.cumsum(np.bincount(tails, minlength=n)))).astype(np.int64)
     matrix = csr_matrix((np.ones(len(heads)), (tails, heads)), shape=(n, n))
-    return _Arrays(new_ptr, heads, weight, matrix, index.node_number)
+    return _Arrays(new_ptr, heads, weight, matrix, index.node_ids)
+
+
+def _number(g: _Arrays, anchor: str) -> int:
+    found = g.ids.number(anchor)
+    if found is None:
+        raise KeyError(anchor)
+    return found
 
 
 def _scipy_floor(g: _Arrays, anchor: str, depth: int = 6) -> int:
@@ -213,7 +221,7 @@ def _scipy_floor(g: _Arrays, anchor: str, depth: int = 6) -> int:
     hops = dijkstra(
         g.matrix,
         directed=True,
-        indices=[g.number[anchor]],
+        indices=[_number(g, anchor)],
         return_predecessors=False,
         unweighted=True,
         limit=float(depth),
@@ -228,7 +236,7 @@ def _numpy_layers(g: _Arrays, anchor: str, depth: int = 6) -> int:
     ours)."""
     n = len(g.ptr) - 1
     best = np.zeros(n)
-    root = g.number[anchor]
+    root = _number(g, anchor)
     best[root] = 1.0
     frontier = np.array([root], dtype=np.int64)
     for _ in range(depth):

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from graphkit.errors import BoundExceeded
 from graphkit.filters import REL_TYPES, ResolvedFilters, column_mask
+from graphkit.idtable import IdTable
 from graphkit.kernels import (
     ARC_OTHER,
     ARC_REL,
@@ -106,9 +107,9 @@ def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
 class Columns:
     """What traversal needs about every node and relationship, in id order."""
 
-    node_ids: list[str]
+    node_ids: IdTable
     node_kind: npt.NDArray[np.int8]
-    rel_ids: list[str]
+    rel_ids: IdTable
     rel_type: npt.NDArray[np.int8]
     rel_source: I32Array
     rel_target: I32Array
@@ -157,15 +158,12 @@ def weighed(cols: Columns, weights: Weights) -> FloatArray:
     return out
 
 
-def columns_to_blobs(cols: Columns) -> dict[str, bytes] | None:
-    """The columns as named byte strings (``None`` when an id holds a NUL, the separator)."""
+def columns_to_blobs(cols: Columns) -> dict[str, bytes]:
+    """The columns as named byte strings (the id tables' packed text, the arrays as .npy)."""
     out: dict[str, bytes] = {}
     for name in ("node_ids", "rel_ids"):
-        ids: list[str] = getattr(cols, name)
-        text = "\x00".join(ids)
-        if text.count("\x00") != max(len(ids) - 1, 0):
-            return None
-        out[name] = text.encode()
+        table: IdTable = getattr(cols, name)
+        out[name] = table.text.encode()
     for name in _ARRAYS:
         buf = io.BytesIO()
         np.save(buf, getattr(cols, name), allow_pickle=False)
@@ -173,26 +171,30 @@ def columns_to_blobs(cols: Columns) -> dict[str, bytes] | None:
     return out
 
 
-def columns_from_blobs(blobs: dict[str, bytes]) -> Columns:
-    """Inverse of :func:`columns_to_blobs`."""
-    values: dict[str, Any] = {
-        name: blobs[name].decode().split("\x00") if blobs[name] else []
-        for name in ("node_ids", "rel_ids")
-    }
-    for name in _ARRAYS:
-        values[name] = np.load(io.BytesIO(blobs[name]), allow_pickle=False)
+def columns_from_blobs(blobs: Iterable[tuple[str, bytes]]) -> Columns:
+    """Inverse of :func:`columns_to_blobs`, from (name, blob) pairs read one at a time, so
+    opening a large store holds one blob beside the columns, not all of them.
+
+    Raises:
+        KeyError: a column is missing.
+    """
+    values: dict[str, Any] = {}
+    for name, blob in blobs:
+        if name in ("node_ids", "rel_ids"):
+            values[name] = IdTable.from_text(blob.decode())
+        elif name in _ARRAYS:
+            values[name] = np.load(io.BytesIO(blob), allow_pickle=False)
+    missing = {"node_ids", "rel_ids", *_ARRAYS} - values.keys()
+    if missing:
+        raise KeyError(f"snapshot lacks {', '.join(sorted(missing))}")
     return Columns(**values)
 
 
-def _csr(
-    keys: I32Array, others: I32Array, rels: I32Array, n: int
-) -> tuple[IntArray, I32Array, I32Array]:
-    """Rows grouped by ``keys`` (each row's arcs in relationship order)."""
-    order = np.lexsort((rels, keys))
-    counts = np.bincount(keys, minlength=n)
+def _grouped(keys: I32Array, n: int) -> IntArray:
+    """Where each key's rows begin once rows are grouped by key (``n + 1`` entries)."""
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return indptr, others[order], rels[order]
+    np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
+    return indptr
 
 
 @dataclass
@@ -211,8 +213,7 @@ class Reached:
 
     def ids(self) -> list[str]:
         """Ids of every reached node."""
-        names = self.index.node_ids
-        return [names[i] for i in self.nodes.tolist()]
+        return self.index.node_ids.take(self.nodes)
 
     def ranked(
         self, kinds: Iterable[EntityKind] | None, offset: int, limit: int
@@ -235,7 +236,7 @@ class Reached:
         page = rows[order[offset:need]]
         names, rel_ids = self.index.node_ids, self.index.rel_ids
         flat, offsets = trace(self.label[page], self.lab_parent, self.lab_rel)
-        flat_ids = [rel_ids[r] for r in flat.tolist()]
+        flat_ids = rel_ids.take(flat)
         bounds = offsets.tolist()
         return total, [
             (names[node], strength, tuple(flat_ids[bounds[j] : bounds[j + 1]]))
@@ -260,17 +261,16 @@ class _Scratch(threading.local):
             self.size = n
 
 
-def _packed(ptr: IntArray, others: I32Array, rels: I32Array, weight: FloatArray) -> IntArray:
-    """Arc rows (other end, relationship, weight bits) side by side for the kernels, each
-    node's arcs ascending by their other end (then by relationship).
+def _packed(keys: I32Array, others: I32Array, rels: I32Array, weight: FloatArray) -> IntArray:
+    """Arc rows (other end, relationship, weight bits) side by side for the kernels, grouped
+    by ``keys`` (the node whose arcs they are), each node's arcs ascending by their other end
+    (then by relationship).
 
     Why: the threads of a giant layer each own a range of nodes as heads; with a node's
     arcs in head order, each finds the ones into its range by binary search and reads only
     those (see :func:`graphkit.kernels.relax`).
     """
-    n = len(ptr) - 1
-    tails = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
-    order = np.lexsort((rels, others, tails))
+    order = np.lexsort((rels, others, keys))
     rows = np.empty((len(others), 3), dtype=np.int64)
     rows[:, ARC_OTHER] = others[order]
     rows[:, ARC_REL] = rels[order]
@@ -292,13 +292,9 @@ class ArcIndex:
     """Influence arcs in both directions over numbered nodes, with per-relationship facts."""
 
     cols: Columns
-    node_number: dict[str, int]
+    #: Where each node's rows begin in ``out_arcs`` (arcs from it) and ``in_arcs`` (into it).
     out_ptr: IntArray
-    out_head: I32Array
-    out_rel: I32Array
     in_ptr: IntArray
-    in_tail: I32Array
-    in_rel: I32Array
     out_arcs: IntArray
     in_arcs: IntArray
     #: Threads a giant layer is split over, each owning one range of heads.
@@ -324,37 +320,22 @@ class ArcIndex:
         tails = np.concatenate([cols.rel_source[fwd], cols.rel_target[rev]])
         heads = np.concatenate([cols.rel_target[fwd], cols.rel_source[rev]])
         rels = np.concatenate([rel[fwd], rel[rev]])
-        out_ptr, out_head, out_rel = _csr(tails, heads, rels, n)
-        in_ptr, in_tail, in_rel = _csr(heads, tails, rels, n)
-        numbers = {node: i for i, node in enumerate(cols.node_ids)}
-        out_arcs = _packed(out_ptr, out_head, out_rel, cols.strength)
-        in_arcs = _packed(in_ptr, in_tail, in_rel, cols.strength)
         return cls(
             cols,
-            numbers,
-            out_ptr,
-            out_head,
-            out_rel,
-            in_ptr,
-            in_tail,
-            in_rel,
-            out_arcs,
-            in_arcs,
+            _grouped(tails, n),
+            _grouped(heads, n),
+            _packed(tails, heads, rels, cols.strength),
+            _packed(heads, tails, rels, cols.strength),
             max(1, parts if parts is not None else _THREADS),
         )
 
     @property
-    def node_ids(self) -> list[str]:
+    def node_ids(self) -> IdTable:
         return self.cols.node_ids
 
     @property
-    def rel_ids(self) -> list[str]:
+    def rel_ids(self) -> IdTable:
         return self.cols.rel_ids
-
-    @cached_property
-    def rel_number(self) -> dict[str, int]:
-        """Relationship id → its number (built the first time a pattern search asks)."""
-        return {rid: i for i, rid in enumerate(self.cols.rel_ids)}
 
     # ------------------------------------------------------------------ profiles
     def _profile(self, weights: Weights | None) -> tuple[FloatArray, IntArray, IntArray]:
@@ -410,14 +391,20 @@ class ArcIndex:
         """Every usable arc, ordered by relationship id then tail."""
         ok = self.mask(f)
         tails = np.repeat(np.arange(len(self.node_ids)), np.diff(self.out_ptr))
-        keep = ok[self.out_rel]
-        tails, heads, rels = tails[keep], self.out_head[keep], self.out_rel[keep]
+        heads, rels = self.out_arcs[:, ARC_OTHER], self.out_arcs[:, ARC_REL]
+        keep = ok[rels]
+        tails, heads, rels = tails[keep], heads[keep], rels[keep]
         order = np.lexsort((tails, rels))
-        ids, names, s = self.rel_ids, self.node_ids, self._profile(f.weights)[0]
+        s = self._profile(f.weights)[0]
+        tails, heads, rels = tails[order], heads[order], rels[order]
         return [
-            Arc(names[t], names[h], ids[r], float(s[r]))
-            for t, h, r in zip(
-                tails[order].tolist(), heads[order].tolist(), rels[order].tolist(), strict=True
+            Arc(t, h, r, w)
+            for t, h, r, w in zip(
+                self.node_ids.take(tails),
+                self.node_ids.take(heads),
+                self.rel_ids.take(rels),
+                s[rels].tolist(),
+                strict=True,
             )
         ]
 
@@ -452,7 +439,9 @@ class ArcIndex:
         n, n_rels = len(self.node_ids), max(len(self.rel_ids), 1)
         wide = PARALLEL_FRONTIER if self.parts > 1 else n + 1  # a frontier this big: threads
         bounds = part_bounds(n, self.parts)
-        root = self.node_number[anchor]
+        root = self.node_ids.number(anchor)
+        if root is None:
+            raise KeyError(anchor)
         sc = self._scratch
         sc.ensure(n)
         sc.fstate[root, STRENGTH] = 1.0
@@ -623,26 +612,59 @@ class FilteredArcs:
     index: ArcIndex
     ok: BoolArray
     strength: FloatArray
+    #: Numbers of the nodes and relationships this view has named (a search asks again for
+    #: what it was handed; only the first lookup is a binary search).
+    _nodes: dict[str, int] = field(default_factory=dict)
+    _rels: dict[str, int] = field(default_factory=dict)
 
-    def _arcs(
-        self, node: str, ptr: IntArray, nbr: I32Array, arc_rel: I32Array, inbound: bool
-    ) -> list[Arc]:
-        i = self.index.node_number.get(node)
+    def number(self, node: str) -> int | None:
+        """The node's number (None: not in the index)."""
+        i = self._nodes.get(node)
+        if i is None:
+            i = self.index.node_ids.number(node)
+            if i is not None:
+                self._nodes[node] = i
+        return i
+
+    def rel_number(self, rel_id: str) -> int:
+        """A relationship's number.
+
+        Raises:
+            KeyError: not in the index.
+        """
+        i = self._rels.get(rel_id)
+        if i is None:
+            i = self.index.rel_ids.number(rel_id)
+            if i is None:
+                raise KeyError(rel_id)
+            self._rels[rel_id] = i
+        return i
+
+    def _arcs(self, node: str, ptr: IntArray, arcs: IntArray, inbound: bool) -> list[Arc]:
+        """The node's usable arcs in relationship order."""
+        i = self.number(node)
         if i is None:
             return []
         lo, hi = int(ptr[i]), int(ptr[i + 1])
-        names, ids, s = self.index.node_ids, self.index.rel_ids, self.strength
+        rows = arcs[lo:hi]
+        rows = rows[self.ok[rows[:, ARC_REL]]]
+        if not len(rows):
+            return []
+        rows = rows[np.argsort(rows[:, ARC_REL], kind="stable")]
+        others, rels = rows[:, ARC_OTHER].tolist(), rows[:, ARC_REL].tolist()
+        names, ids = self.index.node_ids.take(others), self.index.rel_ids.take(rels)
+        self._nodes.update(zip(names, others, strict=True))
+        self._rels.update(zip(ids, rels, strict=True))
         out = []
-        for other, r in zip(nbr[lo:hi].tolist(), arc_rel[lo:hi].tolist(), strict=True):
-            if self.ok[r]:
-                tail, head = (names[other], node) if inbound else (node, names[other])
-                out.append(Arc(tail, head, ids[r], float(s[r])))
+        for name, rid, w in zip(names, ids, self.strength[rels].tolist(), strict=True):
+            tail, head = (name, node) if inbound else (node, name)
+            out.append(Arc(tail, head, rid, w))
         return out
 
     def arcs_from(self, node: str) -> Sequence[Arc]:
         ix = self.index
-        return self._arcs(node, ix.out_ptr, ix.out_head, ix.out_rel, False)
+        return self._arcs(node, ix.out_ptr, ix.out_arcs, False)
 
     def arcs_into(self, node: str) -> Sequence[Arc]:
         ix = self.index
-        return self._arcs(node, ix.in_ptr, ix.in_tail, ix.in_rel, True)
+        return self._arcs(node, ix.in_ptr, ix.in_arcs, True)

@@ -35,6 +35,7 @@ from graphkit.csr import (
 from graphkit.errors import BackendUnavailable, InvalidData, Issue
 from graphkit.filters import NO_LOWER, NO_UPPER, REL_TYPES, ResolvedFilters, Traversal
 from graphkit.identifiers import identifier_keys
+from graphkit.idtable import IdTable
 from graphkit.model import (
     Batch,
     Entity,
@@ -92,6 +93,10 @@ _LOOKUP_INDEXES = {
 _DDL += "".join(f"CREATE INDEX IF NOT EXISTS {n} {on};\n" for n, on in _LOOKUP_INDEXES.items())
 
 _CHUNK = 500
+#: SQLite's page cache (KiB, as the negative PRAGMA value): lookups and writes; a scan that
+#: reads a table once runs with :data:`_SCAN_CACHE_KIB` (see :meth:`EmbeddedStore._scan_cache`).
+_CACHE_KIB = -262144
+_SCAN_CACHE_KIB = -4096
 _FETCH = 100_000
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R", Source, Entity, Relationship)
@@ -177,7 +182,7 @@ class EmbeddedStore(GraphStore):
             self._db.execute("PRAGMA foreign_keys=ON")
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA cache_size=-262144")
+            self._db.execute(f"PRAGMA cache_size={_CACHE_KIB}")
             self._db.executescript(_DDL)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
@@ -487,7 +492,8 @@ class EmbeddedStore(GraphStore):
                 self._index_generation = self._generation()
                 cols = self._snapshot()
                 if cols is None:
-                    cols = self._columns()
+                    with self._scan_cache():
+                        cols = self._columns()
                     self._save_snapshot(cols)
                 self._index = ArcIndex.build(cols)
                 self._checked = time.monotonic()
@@ -497,7 +503,7 @@ class EmbeddedStore(GraphStore):
         """The index, rebuilt at once when it lacks an entity the file holds (written by
         another process since the last freshness check)."""
         index = self._ensure_index()
-        if all(i in index.node_number for i in ids):
+        if all(i in index.node_ids for i in ids):
             return index
         with self._lock:
             self._index = None
@@ -510,20 +516,38 @@ class EmbeddedStore(GraphStore):
     def _snapshot(self) -> Columns | None:
         """The traversal columns saved after the last write, if still current (opening a
         large store then reads a few blobs instead of every row)."""
-        blobs = dict(self._db.execute("SELECT name, data FROM index_snapshot"))
-        if blobs.pop("generation", None) != self._generation().encode():
+        marks = dict(
+            self._db.execute(
+                "SELECT name, data FROM index_snapshot WHERE name IN ('generation', 'fingerprint')"
+            )
+        )
+        if marks.get("generation") != self._generation().encode():
             return None
-        if blobs.pop("fingerprint", None) != fingerprint().encode():
+        if marks.get("fingerprint") != fingerprint().encode():
             return None  # kinds and types are numbered by their place in the schema table
-        try:
-            return columns_from_blobs(blobs)
+        try:  # one blob at a time: a large store's columns never sit in memory twice
+            with self._scan_cache():
+                return columns_from_blobs(self._db.execute("SELECT name, data FROM index_snapshot"))
         except (KeyError, ValueError, OSError):
             return None  # an unreadable snapshot is rebuilt, never trusted
 
+    @contextmanager
+    def _scan_cache(self) -> Iterator[None]:
+        """A small page cache while a table is read once from end to end (the index's
+        columns). Read through the full cache, a million-node store's snapshot left ~200 MB
+        of pages in the heap after the columns were made from them; the caller holds the
+        lock."""
+        self._db.execute(f"PRAGMA cache_size={_SCAN_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self._db.execute("PRAGMA shrink_memory")
+            self._db.execute(f"PRAGMA cache_size={_CACHE_KIB}")
+
     def _save_snapshot(self, cols: Columns) -> None:
-        blobs = columns_to_blobs(cols)
-        if blobs is None or self.path == ":memory:":
+        if self.path == ":memory:":
             return
+        blobs = columns_to_blobs(cols)
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM index_snapshot")
@@ -556,7 +580,7 @@ class EmbeddedStore(GraphStore):
             ids, kind = zip(*chunk, strict=True)
             node_ids.extend(ids)
             kinds.append(np.array([kind_code[k] for k in kind], dtype=np.int8))
-        number = {node: i for i, node in enumerate(node_ids)}
+        number = {node: i for i, node in enumerate(node_ids)}  # for this build only
         parts: list[list[Any]] = [[] for _ in range(11)]
         # Share and confidence level come from the record (a profile weighs them again).
         cur = db.execute(
@@ -583,10 +607,11 @@ class EmbeddedStore(GraphStore):
         def joined(i: int) -> Any:
             return np.concatenate(parts[i]) if parts[i] else np.zeros(0, dtype=empty[i])
 
+        del number
         return Columns(
-            node_ids=node_ids,
+            node_ids=IdTable.from_sorted(node_ids),
             node_kind=np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int8),
-            rel_ids=parts[0],
+            rel_ids=IdTable.from_sorted(parts[0]),
             rel_type=joined(1),
             rel_source=joined(2),
             rel_target=joined(3),
@@ -644,18 +669,16 @@ class EmbeddedStore(GraphStore):
         target: str | None = None,
     ) -> dict[str, list[tuple[float, tuple[str, ...]]]]:
         index = self._index_for(anchor, *([target] if target else []))
-        view, cols, number, rel_number = (
-            index.view(spec.filters),
-            index.cols,
-            index.node_number,
-            index.rel_number,
-        )
+        view, cols = index.view(spec.filters), index.cols
 
         def kind(node: str) -> EntityKind:
-            return KINDS[int(cols.node_kind[number[node]])]
+            i = view.number(node)
+            if i is None:
+                raise KeyError(node)
+            return KINDS[int(cols.node_kind[i])]
 
         def facts(rel_id: str) -> HopFacts:
-            i = rel_number[rel_id]
+            i = view.rel_number(rel_id)
             share = float(cols.share[i])
             return HopFacts(
                 REL_TYPES[int(cols.rel_type[i])],

@@ -11,6 +11,7 @@ import pytest
 from graphkit.csr import KINDS, ArcIndex, Columns
 from graphkit.errors import BoundExceeded
 from graphkit.filters import NO_LOWER, NO_UPPER, REL_TYPES, ResolvedFilters
+from graphkit.idtable import IdTable
 from graphkit.schema import TRAVERSABLE, EntityKind, RelType
 from graphkit.store.base import PathMap
 from graphkit.traversal import best_paths, path_key
@@ -41,9 +42,9 @@ def _random_index(n: int, m: int, seed: int, parts: int = 1) -> ArcIndex:
     code = {t: i for i, t in enumerate(REL_TYPES)}
     return ArcIndex.build(
         Columns(
-            node_ids=nodes,
+            node_ids=IdTable.from_sorted(nodes),
             node_kind=np.array([i % len(KINDS) for i in range(n)], dtype=np.int8),
-            rel_ids=[r[0] for r in rels],
+            rel_ids=IdTable.from_sorted([r[0] for r in rels]),
             rel_type=np.array([code[r[1]] for r in rels], dtype=np.int8),
             rel_source=np.array([r[2] for r in rels], dtype=np.int32),
             rel_target=np.array([r[3] for r in rels], dtype=np.int32),
@@ -135,7 +136,7 @@ def test_paging_and_kind_filter_agree_with_the_plain_ranking(seed: int) -> None:
     _n, everything = got.ranked(None, 0, 10_000)
     plain = PathMap(
         {n: (s, ids) for n, s, ids in everything},
-        lambda ids: {i: KINDS[index.node_number[i] % len(KINDS)] for i in ids},
+        lambda ids: {i: KINDS[index.node_ids.number(i) % len(KINDS)] for i in ids},
     )
     kinds = [EntityKind.COMPANY, EntityKind.PERSON, EntityKind.STATE_BODY]
     for wanted in (None, kinds):
