@@ -204,7 +204,9 @@ def validate_records(
     _check_links(out, known_entities, known_sources)
     if out.issues:
         raise InvalidData(out.issues)
-    return Batch(
+    # Built without re-validation: every record was just validated, each id once (the
+    # buckets are keyed by id), which is all Batch's own check would establish again.
+    return Batch.model_construct(
         sources=tuple(out.sources.values()),
         entities=tuple(out.entities.values()),
         relationships=tuple(out.relationships.values()),
