@@ -163,7 +163,7 @@ def columns_to_blobs(cols: Columns) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for name in ("node_ids", "rel_ids"):
         table: IdTable = getattr(cols, name)
-        out[name] = table.text.encode()
+        out[name] = table.blob
     for name in _ARRAYS:
         buf = io.BytesIO()
         np.save(buf, getattr(cols, name), allow_pickle=False)
@@ -181,7 +181,7 @@ def columns_from_blobs(blobs: Iterable[tuple[str, bytes]]) -> Columns:
     values: dict[str, Any] = {}
     for name, blob in blobs:
         if name in ("node_ids", "rel_ids"):
-            values[name] = IdTable.from_text(blob.decode())
+            values[name] = IdTable.from_blob(bytes(blob))
         elif name in _ARRAYS:
             values[name] = np.load(io.BytesIO(blob), allow_pickle=False)
     missing = {"node_ids", "rel_ids", *_ARRAYS} - values.keys()
@@ -646,19 +646,27 @@ class FilteredArcs:
         if i is None:
             return []
         lo, hi = int(ptr[i]), int(ptr[i + 1])
-        rows = arcs[lo:hi]
-        rows = rows[self.ok[rows[:, ARC_REL]]]
-        if not len(rows):
+        if lo == hi:
             return []
-        rows = rows[np.argsort(rows[:, ARC_REL], kind="stable")]
-        others, rels = rows[:, ARC_OTHER].tolist(), rows[:, ARC_REL].tolist()
+        rows = arcs[lo:hi]
+        ok = self.ok
+        # Plain lists: most nodes have a handful of arcs, where numpy's per-call cost rules.
+        kept = sorted(
+            (r, o)
+            for o, r in zip(rows[:, ARC_OTHER].tolist(), rows[:, ARC_REL].tolist(), strict=True)
+            if ok[r]
+        )
+        if not kept:
+            return []
+        rels, others = [r for r, _ in kept], [o for _, o in kept]
         names, ids = self.index.node_ids.take(others), self.index.rel_ids.take(rels)
         self._nodes.update(zip(names, others, strict=True))
         self._rels.update(zip(ids, rels, strict=True))
+        s = self.strength
         out = []
-        for name, rid, w in zip(names, ids, self.strength[rels].tolist(), strict=True):
+        for name, rid, r in zip(names, ids, rels, strict=True):
             tail, head = (name, node) if inbound else (node, name)
-            out.append(Arc(tail, head, rid, w))
+            out.append(Arc(tail, head, rid, float(s[r])))
         return out
 
     def arcs_from(self, node: str) -> Sequence[Arc]:

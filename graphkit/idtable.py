@@ -17,24 +17,29 @@ import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
 _SEP = "\x00"
+#: Ids taken one by one below this many; gathered with numpy from it on, this many at once.
+_GATHER = 48
+_CHUNK = 1 << 16
 
 
 class IdTable(Sequence[str]):
-    """Ids in ascending code-point order (SQLite's and Python's order alike), each once.
+    """Ids in ascending order (code points, which is UTF-8 byte order: SQLite's and Python's
+    order alike), each once.
 
-    ``table[i]`` is the i-th id and :meth:`number` the way back; the packed text is the
-    ids joined by NUL, which no id may hold, so it is also the snapshot's blob.
+    ``table[i]`` is the i-th id and :meth:`number` the way back. The ids are kept as UTF-8
+    joined by NUL, which no id may hold; that packed form is also the snapshot's blob, so a
+    store opens without decoding a single id.
 
     >>> ids = IdTable.from_sorted(["a", "b:1", "c"])
     >>> ids[1], ids.number("c"), ids.number("bb"), len(ids)
     ('b:1', 2, None, 3)
     """
 
-    __slots__ = ("_ends", "_starts", "text")
+    __slots__ = ("_ends", "_starts", "blob")
 
-    def __init__(self, text: str, starts: IntArray) -> None:
-        #: The ids joined by NUL.
-        self.text = text
+    def __init__(self, blob: bytes, starts: IntArray) -> None:
+        #: The ids as UTF-8, joined by NUL.
+        self.blob = blob
         #: Where each id begins, then where one past the last would (``len + 1`` entries).
         self._starts = starts
         # Python ints without numpy's scalar boxing (a binary search reads ~40 of them).
@@ -51,29 +56,28 @@ class IdTable(Sequence[str]):
         text = _SEP.join(ids)
         if text.count(_SEP) != max(len(ids) - 1, 0):
             raise ValueError("an id holds a NUL character")
-        table = cls.from_text(text) if ids else cls.empty()
-        if len(table) != len(ids):  # an empty id packs to nothing
+        table = cls.from_blob(text.encode()) if ids else cls.empty()
+        if len(table) != len(ids):  # a lone empty id packs to nothing
             raise ValueError("an id is empty")
         table.check_order()
         return table
 
     @classmethod
-    def from_text(cls, text: str) -> IdTable:
-        """The table whose packed text is ``text`` (a snapshot's blob, decoded)."""
-        if not text:
+    def from_blob(cls, blob: bytes) -> IdTable:
+        """The table whose packed form is ``blob`` (a snapshot's; UTF-8 holds no zero byte
+        but NUL itself, so the separators are found bytewise)."""
+        if not blob:
             return cls.empty()
-        wide = np.uint8 if text.isascii() else np.uint32  # offsets count code points
-        codes = np.frombuffer(text.encode("ascii" if wide is np.uint8 else "utf-32-le"), wide)
-        nul = np.flatnonzero(codes == 0)
+        nul = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0)
         starts = np.empty(len(nul) + 2, dtype=np.int64)
         starts[0] = 0
         starts[1:-1] = nul + 1
-        starts[-1] = len(text) + 1
-        return cls(text, starts)
+        starts[-1] = len(blob) + 1
+        return cls(blob, starts)
 
     @classmethod
     def empty(cls) -> IdTable:
-        return cls("", np.zeros(1, dtype=np.int64))
+        return cls(b"", np.zeros(1, dtype=np.int64))
 
     def check_order(self) -> None:
         """Raise :class:`ValueError` unless every id is greater than the one before (empty
@@ -105,34 +109,46 @@ class IdTable(Sequence[str]):
         if not 0 <= i < n:
             raise IndexError("id number out of range")
         ends = self._ends
-        return self.text[ends[i] : ends[i + 1] - 1]
+        return self.blob[ends[i] : ends[i + 1] - 1].decode()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.text.split(_SEP)) if len(self) else iter(())
+        return iter(self.blob.decode().split(_SEP)) if len(self) else iter(())
 
     def take(self, numbers: Sequence[int] | npt.NDArray[np.integer[Any]]) -> list[str]:
-        """The ids of many numbers at once."""
+        """The ids of many numbers at once: a few one by one, many by gathering their bytes
+        with numpy and splitting one decoded string (~0.1 µs an id instead of ~0.8 µs for
+        scattered slices), a chunk at a time so the gather stays small."""
+        if len(numbers) < _GATHER:
+            ends, blob = self._ends, self.blob
+            return [blob[ends[i] : ends[i + 1] - 1].decode() for i in numbers]
         at = np.asarray(numbers, dtype=np.int64)
-        text = self.text
-        return [
-            text[a:b]
-            for a, b in zip(
-                self._starts[at].tolist(), (self._starts[at + 1] - 1).tolist(), strict=True
-            )
-        ]
+        if len(at) and (at.min() < 0 or at.max() >= len(self)):
+            raise IndexError("id number out of range")
+        codes = np.frombuffer(self.blob, dtype=np.uint8)
+        out: list[str] = []
+        for lo in range(0, len(at), _CHUNK):
+            part = at[lo : lo + _CHUNK]
+            first = self._starts[part]
+            size = self._starts[part + 1] - first  # the id and its separator
+            begin = np.cumsum(size) - size  # where each lands in the gathered bytes
+            where = np.repeat(first - begin, size) + np.arange(int(size.sum()))
+            gathered = np.take(codes, where, mode="clip")  # the table's last id has no NUL
+            gathered[begin + size - 1] = 0
+            out += gathered[:-1].tobytes().decode().split(_SEP)
+        return out
 
     def number(self, ident: str) -> int | None:
-        """The id's place in the table (None: not there); a binary search, ~20 string
+        """The id's place in the table (None: not there); a binary search, ~20 byte-string
         comparisons for a million ids."""
-        ends, text = self._ends, self.text
+        ends, blob, probe = self._ends, self.blob, ident.encode()
         lo, hi = 0, len(self)
         while lo < hi:
             mid = (lo + hi) // 2
-            if text[ends[mid] : ends[mid + 1] - 1] < ident:
+            if blob[ends[mid] : ends[mid + 1] - 1] < probe:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < len(self) and text[ends[lo] : ends[lo + 1] - 1] == ident:
+        if lo < len(self) and blob[ends[lo] : ends[lo + 1] - 1] == probe:
             return lo
         return None
 
@@ -141,11 +157,11 @@ class IdTable(Sequence[str]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, IdTable):
-            return self.text == other.text and len(self) == len(other)
+            return self.blob == other.blob and len(self) == len(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.text)
+        return hash(self.blob)
 
     def __repr__(self) -> str:
         return f"IdTable({len(self)} ids)"
