@@ -234,14 +234,17 @@ class Reached:
             rows, neg = rows[neg <= cut], neg[neg <= cut]
         order = np.lexsort((self.nodes[rows], self.hops[rows], neg))
         page = rows[order[offset:need]]
-        names, rel_ids = self.index.node_ids, self.index.rel_ids
         flat, offsets = trace(self.label[page], self.lab_parent, self.lab_rel)
-        flat_ids = rel_ids.take(flat)
+        flat_ids = self.index.rel_ids.take(flat.tolist())
         bounds = offsets.tolist()
         return total, [
-            (names[node], strength, tuple(flat_ids[bounds[j] : bounds[j + 1]]))
-            for j, (node, strength) in enumerate(
-                zip(self.nodes[page].tolist(), self.strength[page].tolist(), strict=True)
+            (name, strength, tuple(flat_ids[bounds[j] : bounds[j + 1]]))
+            for j, (name, strength) in enumerate(
+                zip(
+                    self.index.node_ids.take(self.nodes[page].tolist()),
+                    self.strength[page].tolist(),
+                    strict=True,
+                )
             )
         ]
 

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from graphkit.idtable import IdTable
+from graphkit.idtable import _ASKED, _GATHER, IdTable
 
 
 def _ids(rng: random.Random, n: int, alphabet: str) -> list[str]:
@@ -62,10 +62,10 @@ def test_order_is_checked_across_chunks() -> None:
     assert IdTable.from_sorted(sorted(ids)).number("n0065536") == 65_536
 
 
-@pytest.mark.parametrize("size", [0, 1, 47, 48, 49, 70_001])
+@pytest.mark.parametrize("size", [0, 1, _GATHER - 1, _GATHER, _GATHER + 1, 70_001])
 def test_many_ids_are_gathered_as_one_by_one(size: int) -> None:
-    """The gathered path (from 48 ids on, in chunks) equals slicing id by id, the table's
-    last id (no NUL after it) included, in any order and with repeats."""
+    """The gathered path (from _GATHER ids on, in chunks) equals slicing id by id, the
+    table's last id (no NUL after it) included, in any order and with repeats."""
     ids = [f"e{i:06d}" + "é" * (i % 3) for i in range(1000)]
     table = IdTable.from_sorted(ids)
     rng = np.random.default_rng(size)
@@ -73,5 +73,15 @@ def test_many_ids_are_gathered_as_one_by_one(size: int) -> None:
     numbers[: min(size, 3)] = len(ids) - 1
     assert table.take(numbers) == [ids[i] for i in numbers.tolist()]
     assert table.take(numbers.astype(np.int32).tolist()) == [ids[i] for i in numbers.tolist()]
-    with pytest.raises(IndexError):
-        table.take(np.full(60, len(ids)))
+    for wrong in (np.full(60, len(ids)), np.full(_GATHER, -1), [len(ids)], [-1]):
+        with pytest.raises(IndexError):
+            table.take(wrong)
+
+
+def test_remembered_lookups_stay_right_when_the_memo_fills() -> None:
+    ids = [f"n{i:05d}" for i in range(_ASKED * 2)]
+    table = IdTable.from_sorted(ids)
+    for _ in range(2):
+        for i in range(0, len(ids), 3):
+            assert table.number(ids[i]) == i
+            assert table.number(ids[i] + "x") is None
