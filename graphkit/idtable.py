@@ -1,4 +1,4 @@
-"""Sorted ids packed into one string, numbered by their place and found by binary search.
+"""Sorted ids packed into one byte string, numbered by their place, found by binary search.
 
 Why: the embedded index numbers every node and relationship in id order. As a list of
 ``str`` plus a ``dict`` for the way back, a million nodes and three million relationships
