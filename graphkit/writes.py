@@ -43,6 +43,10 @@ class Writer:
         Raises:
             InvalidData: every problem found; nothing is written.
         """
+        with gcpause.paused():  # one batch may be a whole request of records (POST /ingest)
+            return self._ingest(records)
+
+    def _ingest(self, records: Iterable[RawRecord]) -> IngestSummary:
         merges = self.store.merges()
         if merges:
             records = [

@@ -38,6 +38,16 @@ def test_a_load_pauses_the_collector_and_turns_it_back_on(engine: QueryEngine) -
     assert gc.isenabled()
 
 
+def test_one_batch_as_the_api_sends_it_pauses_it_too(engine: QueryEngine) -> None:
+    seen: list[bool] = []
+    engine.ingest(_records(seen))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(InvalidData):
+        engine.ingest(_records(seen, bad=True))
+    assert gc.isenabled() and not any(seen)
+
+
 def test_a_refused_load_and_a_dry_run_turn_it_back_on(engine: QueryEngine) -> None:
     seen: list[bool] = []
     with pytest.raises(InvalidData):
