@@ -7,6 +7,8 @@ other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from graphkit.model import Entity
 
 #: Schemes that identify an entity worldwide, with their spellings in the loaders' sources.
@@ -32,13 +34,23 @@ def identifier_keys(entity: Entity) -> list[str]:
     ...                        identifiers={"XI-LEI": " 5493 ", "GB-COH": "01"}))
     ['gb-coh:GB:01', 'lei:5493']
     """
+    return keys_of(entity.identifiers, entity.country)
+
+
+def keys_of(identifiers: Mapping[str, str], country: str | None) -> list[str]:
+    """:func:`identifier_keys` of an entity's identifiers and country as plain values (a
+    first load computes them without building the entity).
+
+    >>> keys_of({"lei": "5493"}, None)
+    ['lei:5493']
+    """
     keys = []
-    for scheme, value in entity.identifiers.items():
+    for scheme, value in identifiers.items():
         s, v = scheme.strip().lower(), value.strip().upper()
         if not v or s in IGNORED_SCHEMES:
             continue
         if s in GLOBAL_SCHEMES:
             keys.append(f"{GLOBAL_SCHEMES[s]}:{v}")
-        elif entity.country:
-            keys.append(f"{s}:{entity.country}:{v}")
+        elif country:
+            keys.append(f"{s}:{country}:{v}")
     return sorted(keys)

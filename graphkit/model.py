@@ -322,16 +322,42 @@ def edge_facts(rel: Relationship, sources: Mapping[str, Source]) -> dict[str, An
     Dates are ISO strings (they compare in date order in SQL and Cypher alike); an ended
     relationship without an end date gets ``until = "0001-01-01"`` so no query uses it.
     """
-    since, until = rel.in_force_since, rel.in_force_until
-    known = known_from(rel, sources)
+    return facts_of(
+        rel.type,
+        rel.share,
+        rel.confidence,
+        rel.valid_from,
+        rel.valid_to,
+        rel.ended,
+        known_from(rel, sources),
+    )
+
+
+def facts_of(
+    rel_type: RelType,
+    share: float | None,
+    confidence: Confidence | float,
+    valid_from: str | None,
+    valid_to: str | None,
+    ended: bool,
+    known: str | None,
+) -> dict[str, Any]:
+    """:func:`edge_facts` of plain values (``known``: the earliest supporting source's date),
+    so a first load derives them without building the relationship.
+
+    >>> facts_of(RelType.OWNS, 0.5, Confidence.CONFIRMED, "2019", None, True, None)["until"]
+    '0001-01-01'
+    """
     return {
-        "strength": rel.strength,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-        "confidence": confidence_factor(rel.confidence),
+        "strength": hop_strength(rel_type, share, confidence),
+        "since": date_floor(valid_from).isoformat() if valid_from else None,
+        "until": date_ceil(valid_to).isoformat()
+        if valid_to
+        else (date.min.isoformat() if ended else None),
+        "confidence": confidence_factor(confidence),
         "known": date_floor(known).isoformat() if known else None,
         # What an influence profile weighs again: the share, and the confidence level's name
         # (None when the confidence is a number, which "confidence" then holds).
-        "share": rel.share,
-        "conf": rel.confidence.value if isinstance(rel.confidence, Confidence) else None,
+        "share": share,
+        "conf": confidence.value if isinstance(confidence, Confidence) else None,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from normality import normalize
@@ -61,4 +62,13 @@ def match_score(query: str, name: str) -> float:
 
 def search_text(entity: Entity) -> str:
     """Normalised id, name and aliases joined for substring search in any backend."""
-    return " | ".join(normalise(n) for n in (entity.id, entity.name, *entity.aliases))
+    return search_text_of(entity.id, entity.name, entity.aliases)
+
+
+def search_text_of(entity_id: str, name: str, aliases: Iterable[str]) -> str:
+    """:func:`search_text` of plain values (a first load writes it without the entity).
+
+    >>> search_text_of("e1", "Port of Rotterdam", ["Havenbedrijf"])
+    'e1 | port of rotterdam | havenbedrijf'
+    """
+    return " | ".join(normalise(n) for n in (entity_id, name, *aliases))
