@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BaseModel
 
-from graphkit import gcpause, resolve
+from graphkit import gcpause, plain, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
 from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
 from graphkit.query import IngestSummary
 from graphkit.schema import RELATIONSHIPS, EntityKind
 from graphkit.store.base import GraphStore
+from graphkit.store.rows import source_row
 from graphkit.validate import SINGULAR, RawRecord, validate_records
 
 
@@ -48,6 +49,11 @@ class Writer:
 
     def _ingest(self, records: Iterable[RawRecord]) -> IngestSummary:
         merges = self.store.merges()
+        if not merges:
+            records = list(records)
+            summary = self._insert_plain(records)
+            if summary is not None:
+                return summary
         if merges:
             records = [
                 RawRecord(
@@ -73,6 +79,43 @@ class Writer:
             f"{m} → {c} ({why})" for c, ms, why in store_merges for m in ms
         )
         return summary.model_copy(update={"merged": notes})
+
+    def _insert_plain(self, records: list[RawRecord]) -> IngestSummary | None:
+        """Write a batch of new, plain records as rows, without building models (see
+        :mod:`graphkit.plain`); None, having written nothing, when anything needs more
+        than that — a record to convert or refuse, an id already stored, an identifier
+        another entity holds, an unknown or unfitting end, an unknown source — and the
+        model path then takes the batch as before.
+        """
+        batch = plain.plain_batch(records)
+        if batch is None:
+            return None
+        try:
+            sources = validate_records(batch.sources).sources
+        except InvalidData:
+            return None
+        kinds = {e.id: e.kind for e in batch.entities}
+        ends = {end for r in batch.relationships for end in (r.source, r.target)}
+        if ends - kinds.keys():
+            stored = self.store.entity_kinds(ends - kinds.keys())
+            kinds.update((i, k.value) for i, k in stored.items())
+        if not all(plain.fits(r, kinds) for r in batch.relationships):
+            return None
+        keys = [k for e in batch.entities for k in e.keys]
+        if len(set(keys)) < len(keys) or (keys and self.store.entities_by_identifier(keys)):
+            return None  # the same identifier twice: resolution merges them
+        dates: dict[str, str | None] = {s.id: s.date for s in sources}
+        cited = {s for r in batch.relationships for s, _stance in r.cites} - dates.keys()
+        if cited:
+            stored_sources = self.store.sources(cited)
+            if len(stored_sources) < len(cited):
+                return None
+            dates.update((i, s.date) for i, s in stored_sources.items())
+        return self.store.insert_new(
+            [source_row(s) for s in sources],
+            batch.entities,
+            [plain.relationship_row(r, dates) for r in batch.relationships],
+        )
 
     def _check_repeats(self, batch: list[RawRecord], seen: StreamIds) -> None:
         """Refuse records that repeat, with other values, a record an earlier batch of the

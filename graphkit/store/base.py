@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -137,6 +137,22 @@ class GraphStore(ABC):
         Raises:
             InvalidData: a relationship refers to something that does not exist.
         """
+
+    def insert_new(
+        self,
+        sources: Sequence[SourceRow],
+        entities: Sequence[EntityRow],
+        relationships: Sequence[RelationshipRow],
+    ) -> IngestSummary | None:
+        """Insert rows of records the store does not hold yet, in one transaction, as
+        :meth:`write` would store them (the columnar path of a first load: no model is built
+        and no stored row is read). Endpoints and cited sources are known to exist.
+
+        Returns None, having written nothing, when a record is already stored (the caller
+        then writes the batch through :meth:`write`, which tells new, updated and unchanged
+        apart) or when the backend has no such path.
+        """
+        return None
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

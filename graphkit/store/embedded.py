@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial, wraps
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -375,6 +375,51 @@ class EmbeddedStore(GraphStore):
                 ]
             ) from exc
         return IngestSummary(**counts)
+
+    def insert_new(
+        self,
+        sources: Sequence[SourceRow],
+        entities: Sequence[EntityRow],
+        relationships: Sequence[RelationshipRow],
+    ) -> IngestSummary | None:
+        # The rows and their order are :meth:`write`'s for the same records into a store
+        # without them (sorted by id, keys and citations in record order), so the file holds
+        # the same rows either way; a primary key already taken rolls everything back.
+        srcs = sorted(sources, key=itemgetter(0))
+        ents = sorted(entities, key=itemgetter(0))
+        rels = sorted(relationships, key=itemgetter(0))
+        try:
+            with self._transaction() as db:
+                db.executemany("INSERT INTO sources (id, body) VALUES (?, ?)", srcs)
+                db.executemany(
+                    "INSERT INTO entities (id, kind, name, search, body) VALUES (?, ?, ?, ?, ?)",
+                    [e[:5] for e in ents],
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
+                    [(k, e.id) for e in ents for k in e.keys],
+                )
+                db.executemany(
+                    "INSERT INTO relationships (id, type, source_id, target_id, strength, "
+                    "valid_from, valid_to, confidence, known_from, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (r.id, r.type, r.source, r.target, r.strength, r.since, r.until)
+                        + (r.confidence, r.known, r.body)
+                        for r in rels
+                    ],
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO citations VALUES (?, ?)",
+                    [(r.id, src) for r in rels for src, _stance in r.cites],
+                )
+                if srcs or ents or rels:
+                    self._bump(db)
+        except sqlite3.IntegrityError:
+            return None
+        zero = {"sources": 0, "entities": 0, "relationships": 0}
+        created = {"sources": len(srcs), "entities": len(ents), "relationships": len(rels)}
+        return IngestSummary(created=created, updated=zero, unchanged=dict(zero))
 
     def _upsert(
         self,
