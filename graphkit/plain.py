@@ -220,6 +220,13 @@ RELATIONSHIP_FIELDS: dict[str, tuple[Check, Any]] = {
 }
 
 
+#: Each table's required fields (by the table's identity: the tables are module constants).
+_REQUIRED = {
+    id(table): frozenset(name for name, (_check, default) in table.items() if default is REQUIRED)
+    for table in (ENTITY_FIELDS, EVIDENCE_FIELDS, RELATIONSHIP_FIELDS)
+}
+
+
 def _fields(data: Any, table: Mapping[str, tuple[Check, Any]]) -> Any:
     """The record's body (defaults left out) when every field is plain, else :data:`NO`."""
     if not isinstance(data, dict):
@@ -240,10 +247,7 @@ def _fields(data: Any, table: Mapping[str, tuple[Check, Any]]) -> Any:
             continue
         elif default is REQUIRED or value != default or type(value) is not type(default):
             body[name] = value
-    for name, (_check, default) in table.items():
-        if default is REQUIRED and name not in data:
-            return NO
-    return body
+    return body if _REQUIRED[id(table)] <= data.keys() else NO
 
 
 class PlainRelationship(NamedTuple):
