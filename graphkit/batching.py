@@ -10,7 +10,7 @@ line. Only ids (and entity kinds) are remembered across batches, never whole rec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -85,16 +85,30 @@ class Batcher:
 
     def _split(self, records: list[RawRecord]) -> tuple[list[RawRecord], list[RawRecord]]:
         """(records ready to write, relationships whose references are not known yet)."""
-        refs = [
-            _references(r.data) if r.section == "relationships" else (set(), set()) for r in records
-        ]
-        unknown_e = {e for es, _ in refs for e in es if e not in self.entity_kinds}
-        unknown_s = {s for _, ss in refs for s in ss if s not in self.source_ids}
+        unknown_e: set[str] = set()
+        unknown_s: set[str] = set()
+        for rec in records:  # one pass over the ends and sources, no set per record
+            if rec.section != "relationships" or not isinstance(rec.data, Mapping):
+                continue  # not a mapping: validation reports it
+            data = rec.data
+            for end in (data.get("source"), data.get("target")):
+                if isinstance(end, str) and end not in self.entity_kinds:
+                    unknown_e.add(end)
+            evidence = data.get("evidence")
+            if isinstance(evidence, list):
+                for ev in evidence:
+                    src = ev.get("source") if isinstance(ev, dict) else None
+                    if isinstance(src, str) and src not in self.source_ids:
+                        unknown_s.add(src)
         missing_e = unknown_e - self.stored_entities(unknown_e) if unknown_e else set()
         missing_s = unknown_s - self.stored_sources(unknown_s) if unknown_s else set()
+        if not missing_e and not missing_s:
+            return records, []
         ready: list[RawRecord] = []
         later: list[RawRecord] = []
-        for rec, (es, ss) in zip(records, refs, strict=True):
+        for rec in records:
+            relationship = rec.section == "relationships" and isinstance(rec.data, Mapping)
+            es, ss = _references(rec.data) if relationship else (set(), set())
             (later if es & missing_e or ss & missing_s else ready).append(rec)
         return ready, later
 

@@ -80,13 +80,6 @@ def _text(lo: int = 0, hi: int | None = None) -> Check:
     return check
 
 
-def _optional(check: Check) -> Check:
-    def optional(value: Any) -> Any:
-        return None if value is None else check(value)
-
-    return optional
-
-
 def _bool(value: Any) -> Any:
     return value if type(value) is bool else NO
 
@@ -183,15 +176,16 @@ def _evidence(value: Any) -> Any:
 
 
 #: Field -> (check, default) for each model: the model's own defaults, left out of bodies as
-#: canonical JSON leaves them out.
+#: canonical JSON leaves them out. A field whose default is None also takes None (as the
+#: models' ``X | None = None`` fields do), so its check sees only other values.
 ENTITY_FIELDS: dict[str, tuple[Check, Any]] = {
     "id": (_id, REQUIRED),
     "kind": (_one_of(_KINDS), REQUIRED),
     "name": (_text(1, NAME_MAX), REQUIRED),
     "aliases": (_names, EMPTY),
-    "country": (_optional(_country), None),
+    "country": (_country, None),
     "identifiers": (_identifiers, EMPTY),
-    "description": (_optional(_text()), None),
+    "description": (_text(), None),
     "unnamed": (_bool, False),
     "plural": (_bool, False),
     "properties": (_properties, EMPTY),
@@ -200,19 +194,19 @@ EVIDENCE_FIELDS: dict[str, tuple[Check, Any]] = {
     "source": (_id, REQUIRED),
     "excerpt": (_text(1, 2000), REQUIRED),
     "stance": (_one_of(_STANCES), "supports"),
-    "locator": (_optional(_text()), None),
-    "note": (_optional(_text()), None),
+    "locator": (_text(), None),
+    "note": (_text(), None),
 }
 RELATIONSHIP_FIELDS: dict[str, tuple[Check, Any]] = {
     "id": (_id, REQUIRED),
     "type": (_one_of(_TYPES), REQUIRED),
     "source": (_id, REQUIRED),
     "target": (_id, REQUIRED),
-    "share": (_optional(_share), None),
-    "role": (_optional(_text()), None),
-    "status": (_optional(_text()), None),
-    "valid_from": (_optional(_date), None),
-    "valid_to": (_optional(_date), None),
+    "share": (_share, None),
+    "role": (_text(), None),
+    "status": (_text(), None),
+    "valid_from": (_date, None),
+    "valid_to": (_date, None),
     "ended": (_bool, False),
     "confidence": (_confidence, "reported"),
     "evidence": (_evidence, REQUIRED),
@@ -237,14 +231,14 @@ def _fields(data: Any, table: Mapping[str, tuple[Check, Any]]) -> Any:
         if rule is None:
             return NO  # an unknown field: the model path names it
         check, default = rule
+        if value is None and default is None:
+            continue  # an optional field left empty: its default, out of the body
         value = check(value)
         if value is NO:
             return NO
         if default is EMPTY:
             if value:
                 body[name] = value
-        elif value is None and default is None:
-            continue
         elif default is REQUIRED or value != default or type(value) is not type(default):
             body[name] = value
     return body if _REQUIRED[id(table)] <= data.keys() else NO
@@ -373,19 +367,40 @@ _ENDS = {
 
 def relationship_row(rel: PlainRelationship, dates: Mapping[str, str | None]) -> RelationshipRow:
     """The store row of a plain relationship; ``dates`` holds every cited source's date."""
+    return _row(rel, _known(rel.cites, dates))
+
+
+def relationship_rows(
+    rels: Iterable[PlainRelationship], dates: Mapping[str, str | None]
+) -> list[RelationshipRow]:
+    """:func:`relationship_row` of each; relationships citing the same sources (most of a
+    large file cites a few registers) share one look at their dates."""
+    known: dict[tuple[tuple[str, str], ...], str | None] = {}
+    out = []
+    for rel in rels:
+        if rel.cites not in known:
+            known[rel.cites] = _known(rel.cites, dates)
+        out.append(_row(rel, known[rel.cites]))
+    return out
+
+
+def _known(cites: tuple[tuple[str, str], ...], dates: Mapping[str, str | None]) -> str | None:
+    """The earliest date among the supporting sources (as :func:`graphkit.model.known_from`)."""
+    found = [d for s, stance in cites if stance == "supports" and (d := dates[s])]
+    return min(found, key=date_floor) if found else None
+
+
+def _row(rel: PlainRelationship, known: str | None) -> RelationshipRow:
     body = rel.record
-    supporting = [dates[s] for s, stance in rel.cites if stance == "supports"]
-    known_dates = [d for d in supporting if d]
     level = body.get("confidence", "reported")
-    confidence = _LEVELS[level] if type(level) is str else level
     facts = facts_of(
         rel.type,
         body.get("share"),
-        confidence,
+        _LEVELS[level] if type(level) is str else level,
         body.get("valid_from"),
         body.get("valid_to"),
         body.get("ended", False),
-        min(known_dates, key=date_floor) if known_dates else None,
+        known,
     )
     return RelationshipRow(
         rel.id,

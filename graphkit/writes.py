@@ -114,7 +114,7 @@ class Writer:
         return self.store.insert_new(
             [source_row(s) for s in sources],
             batch.entities,
-            [plain.relationship_row(r, dates) for r in batch.relationships],
+            plain.relationship_rows(batch.relationships, dates),
         )
 
     def _check_repeats(self, batch: list[RawRecord], seen: StreamIds) -> None:

@@ -92,7 +92,6 @@ _LOOKUP_INDEXES = {
 }
 _DDL += "".join(f"CREATE INDEX IF NOT EXISTS {n} {on};\n" for n, on in _LOOKUP_INDEXES.items())
 
-_CHUNK = 500
 #: SQLite's page cache (KiB, as the negative PRAGMA value): lookups and writes; a scan that
 #: reads a table once runs with :data:`_SCAN_CACHE_KIB` (see :meth:`EmbeddedStore._scan_cache`).
 _CACHE_KIB = -262144
@@ -105,15 +104,15 @@ _S = TypeVar("_S")
 BUSY_SECONDS = 5.0
 
 
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for i in ids:
-        batch.append(i)
-        if len(batch) == _CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _utf8(value: object) -> bool:
+    """Whether ``value`` is not text, or text that UTF-8 can encode."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _BUSY = ("locked", "busy")
@@ -265,25 +264,38 @@ class EmbeddedStore(GraphStore):
         """Move the generation on: a saved index snapshot no longer matches the data."""
         db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
-    def _in_chunks(
+    def _for_ids(
         self, sql: str, ids: Iterable[str], *, times: int = 1, tail: Sequence[object] = ()
     ) -> Iterator[Any]:
-        """The rows of ``sql`` for every id, asked a chunk at a time (SQLite caps the number
-        of parameters). ``{marks}`` in ``sql`` stands for one chunk's placeholders, used
-        ``times`` times; ``tail`` follows them. The caller holds the lock."""
-        for chunk in _chunks(dict.fromkeys(ids)):
-            marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(sql.format(marks=marks), [*chunk * times, *tail])
+        """The rows of ``sql`` for every id. ``{marks}`` in ``sql`` stands for the ids (used
+        ``times`` times); ``tail`` follows them. The caller holds the lock.
+
+        The ids travel as one JSON array that ``json_each`` reads, in one statement: asked
+        500 placeholders at a time (SQLite caps their number), preparing each statement cost
+        more than the lookups (100k ids: 0.13 s against 0.3–0.5 s). Text that is not UTF-8 (a
+        lone surrogate) cannot be sent to SQLite at all, and no stored id is such text: it
+        is left out of the question.
+        """
+        unique = list(dict.fromkeys(ids))
+        try:
+            array = orjson.dumps(unique)
+        except orjson.JSONEncodeError:
+            unique = [i for i in unique if _utf8(i)]
+            array = orjson.dumps(unique)
+        if not unique:
+            return
+        marks = "SELECT value FROM json_each(?)"
+        yield from self._db.execute(sql.format(marks=marks), [*[array.decode()] * times, *tail])
 
     def _delete_in(self, table: str, column: str, ids: list[str]) -> None:
         """Delete the rows whose ``column`` is one of ``ids`` (inside the caller's
         transaction; table and column are this module's own names)."""
         sql = f"DELETE FROM {table} WHERE {column} IN ({{marks}})"
-        for _row in self._in_chunks(sql, ids):
+        for _row in self._for_ids(sql, ids):
             pass  # a DELETE returns no rows; iterating runs it, chunk by chunk
 
     def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
-        return dict(self._in_chunks(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids))
+        return dict(self._for_ids(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids))
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -456,20 +468,18 @@ class EmbeddedStore(GraphStore):
     # ------------------------------------------------------------------ lookups
     def _load(self, table: str, model: type[M], ids: Iterable[str]) -> dict[str, M]:
         with self._lock:
-            rows = list(
-                self._in_chunks(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids)
-            )
+            rows = list(self._for_ids(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids))
         return {i: model.model_validate_json(body) for i, body in rows}
 
     def entity_kinds(self, ids: Iterable[str]) -> dict[str, EntityKind]:
         with self._lock:
-            rows = list(self._in_chunks("SELECT id, kind FROM entities WHERE id IN ({marks})", ids))
+            rows = list(self._for_ids("SELECT id, kind FROM entities WHERE id IN ({marks})", ids))
         return {i: EntityKind(k) for i, k in rows}
 
     def source_ids(self, ids: Iterable[str]) -> set[str]:
         with self._lock:
             return {
-                i for (i,) in self._in_chunks("SELECT id FROM sources WHERE id IN ({marks})", ids)
+                i for (i,) in self._for_ids("SELECT id FROM sources WHERE id IN ({marks})", ids)
             }
 
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
@@ -484,7 +494,7 @@ class EmbeddedStore(GraphStore):
     def incident(self, ids: Iterable[str], limit: int) -> list[Relationship]:
         with self._lock:
             found = dict(
-                self._in_chunks(
+                self._for_ids(
                     "SELECT id, body FROM relationships WHERE source_id IN ({marks}) "
                     "UNION SELECT id, body FROM relationships WHERE target_id IN ({marks}) "
                     "ORDER BY id LIMIT ?",
@@ -752,7 +762,7 @@ class EmbeddedStore(GraphStore):
         out: dict[str, list[str]] = {}
         with self._lock:
             rows = list(
-                self._in_chunks(
+                self._for_ids(
                     "SELECT key, entity_id FROM identifiers WHERE key IN ({marks}) "
                     "ORDER BY key, entity_id",
                     keys,

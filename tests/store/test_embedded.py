@@ -302,3 +302,22 @@ def test_a_store_locked_by_another_writer_is_busy_not_broken(
     engine.ingest([RawRecord("entities", {"id": "a", "kind": "Company", "name": "A"})])
     assert store.stats().entities == 1
     store.close()
+
+
+def test_lookups_by_many_ids_and_by_ids_json_cannot_hold(tmp_path: Path) -> None:
+    """Ids travel to SQLite as one JSON array; thousands at once, repeats, unknown ids and a
+    lone surrogate (which JSON cannot carry, so it goes as placeholders) all answer right."""
+    store = EmbeddedStore(tmp_path / "g.db")
+    ids = [f"e{i}" for i in range(1200)]
+    store.write(
+        Batch.model_validate(
+            {"entities": [{"id": i, "kind": "Company", "name": i.upper()} for i in ids]}
+        )
+    )
+    asked = [*ids, *ids[:10], "nobody", "\ud800", 'e1", "e2']
+    kinds = store.entity_kinds(asked)
+    assert sorted(kinds) == sorted(ids) and {k.value for k in kinds.values()} == {"Company"}
+    assert sorted(store.entities(["e5", "e5", "\ud800", "nobody"])) == ["e5"]
+    assert store.entity_kinds(["\ud800"]) == {} and store.entity_kinds([]) == {}
+    assert store.source_ids(["\ud800", "x"]) == set()
+    store.close()
