@@ -89,3 +89,26 @@ def test_a_collector_turned_off_by_the_host_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_between_batches_cyclic_garbage_is_collected_once_it_piles_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A load that makes no garbage is not scanned between batches; one that makes cycles
+    gets them freed once the young objects pass the limit."""
+    monkeypatch.setattr(gcpause, "YOUNG_LIMIT", 5_000)
+    calls: list[int] = []
+    collect = gc.collect
+    collect()  # start counting young objects from nothing
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or 0)
+    with gcpause.paused():
+        gcpause.after_batch()  # nothing piled up since the pause began
+        assert calls == []
+        monkeypatch.setattr(gc, "collect", collect)
+        for _ in range(6_000):
+            cycle: list[object] = []
+            cycle.append(cycle)  # garbage only the cycle collector can free
+        del cycle
+        assert gc.get_count()[0] >= 5_000
+        gcpause.after_batch()
+        assert gc.get_count()[0] < 5_000
