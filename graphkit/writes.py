@@ -49,7 +49,7 @@ class Writer:
 
     def _ingest(self, records: Iterable[RawRecord]) -> IngestSummary:
         merges = self.store.merges()
-        if not merges:
+        if not merges and self.store.inserts_rows:
             records = list(records)
             summary = self._insert_plain(records)
             if summary is not None:

@@ -125,6 +125,9 @@ class GraphStore(ABC):
     """A durable graph of entities, relationships and sources."""
 
     backend: str = "abstract"
+    #: Whether :meth:`insert_new` writes rows (the plain-record path of a load); a writer
+    #: does not prepare rows for a store that would refuse them.
+    inserts_rows: bool = False
 
     # ------------------------------------------------------------------ writes
     @abstractmethod

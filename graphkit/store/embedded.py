@@ -169,6 +169,7 @@ class EmbeddedStore(GraphStore):
     """
 
     backend = "embedded"
+    inserts_rows = True
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)

@@ -390,3 +390,22 @@ def test_a_second_run_of_a_load_is_recognised_as_unchanged(
     assert first.created == {"sources": 1, "entities": 2, "relationships": 1}
     assert again.unchanged == first.created and not any(again.created.values())
     assert _dump(tmp_path / "g.db") == before
+
+
+def test_a_store_without_a_row_path_is_not_handed_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neo4j has no row path yet: its loads must not pay for preparing rows (nor for the
+    lookups behind them) only to throw them away."""
+
+    class ModelOnly(EmbeddedStore):
+        inserts_rows = False
+
+    prepared: list[object] = []
+    original = plain.plain_batch
+    monkeypatch.setattr(plain, "plain_batch", lambda recs: prepared.append(1) or original(recs))
+    store = ModelOnly(tmp_path / "g.db")
+    summary = QueryEngine(store).ingest_stream(iter(_records(DOC, _ent("a"), _ent("b"))))
+    store.close()
+    assert summary.created["entities"] == 2 and prepared == []
+    assert EmbeddedStore.inserts_rows
