@@ -87,6 +87,8 @@ class Writer:
         another entity holds, an unknown or unfitting end, an unknown source — and the
         model path then takes the batch as before.
         """
+        if self._any_stored(records):
+            return None
         batch = plain.plain_batch(records)
         if batch is None:
             return None
@@ -115,6 +117,27 @@ class Writer:
             [source_row(s) for s in sources],
             batch.entities,
             plain.relationship_rows(batch.relationships, dates),
+        )
+
+    def _any_stored(self, records: list[RawRecord], probes: int = 16) -> bool:
+        """Whether some of a sample of the records (spread over the batch) are stored: a
+        re-run or an update, which the model path then takes at once, rather than after
+        rows were prepared for an insert that would fail (a re-run of a load went 40%
+        slower so)."""
+        sample = records[:: max(1, len(records) // probes)]
+        entities: list[str] = []
+        relationships: list[str] = []
+        for rec in sample:
+            if not isinstance(rec.data, Mapping):
+                continue
+            if rec.section == "entities" and isinstance(rec.data.get("id"), str):
+                entities.append(rec.data["id"])
+            elif rec.section == "relationships":
+                rid = with_derived_id(rec.data).get("id")
+                if isinstance(rid, str):
+                    relationships.append(rid)
+        return bool(entities and self.store.entity_kinds(entities)) or bool(
+            relationships and self.store.relationships(relationships)
         )
 
     def _check_repeats(self, batch: list[RawRecord], seen: StreamIds) -> None:

@@ -385,8 +385,12 @@ def test_a_second_run_of_a_load_is_recognised_as_unchanged(
     engine = QueryEngine(store)
     first = engine.ingest_stream(iter(records))
     before = _dump(tmp_path / "g.db")
+    prepared: list[object] = []
+    original = plain.plain_batch
+    monkeypatch.setattr(plain, "plain_batch", lambda recs: prepared.append(1) or original(recs))
     again = engine.ingest_stream(iter(records))
     store.close()
+    assert prepared == []  # stored records seen at once: no rows prepared for nothing
     assert first.created == {"sources": 1, "entities": 2, "relationships": 1}
     assert again.unchanged == first.created and not any(again.created.values())
     assert _dump(tmp_path / "g.db") == before
