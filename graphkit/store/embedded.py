@@ -293,7 +293,7 @@ class EmbeddedStore(GraphStore):
         transaction; table and column are this module's own names)."""
         sql = f"DELETE FROM {table} WHERE {column} IN ({{marks}})"
         for _row in self._for_ids(sql, ids):
-            pass  # a DELETE returns no rows; iterating runs it, chunk by chunk
+            pass  # a DELETE returns no rows; iterating runs it
 
     def _existing(self, table: str, ids: list[str]) -> dict[str, str]:
         return dict(self._for_ids(f"SELECT id, body FROM {table} WHERE id IN ({{marks}})", ids))
@@ -406,7 +406,7 @@ class EmbeddedStore(GraphStore):
                 db.executemany("INSERT INTO sources (id, body) VALUES (?, ?)", srcs)
                 db.executemany(
                     "INSERT INTO entities (id, kind, name, search, body) VALUES (?, ?, ?, ?, ?)",
-                    [e[:5] for e in ents],
+                    [(e.id, e.kind, e.name, e.search, e.body) for e in ents],
                 )
                 db.executemany(
                     "INSERT OR IGNORE INTO identifiers VALUES (?, ?)",
