@@ -96,6 +96,10 @@ class Writer:
             sources = validate_records(batch.sources).sources
         except InvalidData:
             return None
+        # A source every file of a register declares again is stored once, unchanged.
+        known = self.store.sources([s.id for s in sources]) if sources else {}
+        if any(canonical_json(known[s.id]) != canonical_json(s) for s in sources if s.id in known):
+            return None  # an updated source: the model path rewrites it
         kinds = {e.id: e.kind for e in batch.entities}
         ends = {end for r in batch.relationships for end in (r.source, r.target)}
         if ends - kinds.keys():
@@ -113,10 +117,15 @@ class Writer:
             if len(stored_sources) < len(cited):
                 return None
             dates.update((i, s.date) for i, s in stored_sources.items())
-        return self.store.insert_new(
-            [source_row(s) for s in sources],
+        summary = self.store.insert_new(
+            [source_row(s) for s in sources if s.id not in known],
             batch.entities,
             plain.relationship_rows(batch.relationships, dates),
+        )
+        if summary is None or not known:
+            return summary
+        return summary.model_copy(
+            update={"unchanged": {**summary.unchanged, "sources": len(known)}}
         )
 
     def _any_stored(self, records: list[RawRecord], probes: int = 16) -> bool:

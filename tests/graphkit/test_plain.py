@@ -413,3 +413,35 @@ def test_a_store_without_a_row_path_is_not_handed_rows(
     store.close()
     assert summary.created["entities"] == 2 and prepared == []
     assert EmbeddedStore.inserts_rows
+
+
+def test_a_second_file_declaring_the_same_source_stays_on_the_row_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of one register declares its source again: stored alike, it is counted
+    unchanged and the batch still goes as rows; changed, the model path rewrites it."""
+    first = _records(DOC, _ent("a"), _ent("b"), _rel("a", "b"))
+    second = _records(DOC, _ent("c"), _rel("a", "c"))
+    changed = _records(("sources", {**DOC[1], "title": "Renamed"}), _ent("d"), _rel("a", "d"))
+    files = [lambda r=r: iter(r) for r in (first, second, changed)]
+    fast, taken, fast_rows = _load_files(tmp_path / "p.db", files, True, monkeypatch)
+    slow, none, slow_rows = _load_files(tmp_path / "m.db", files, False, monkeypatch)
+    assert fast == slow and fast_rows == slow_rows and none == []
+    assert taken == [True, True]  # the changed source went the model way
+    assert fast[1].unchanged["sources"] == 1 and fast[1].created["relationships"] == 1
+    assert fast[2].updated["sources"] == 1
+
+
+def _load_files(
+    path: Path, files: list[Any], plain_path: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Any], list[bool], dict[str, list[tuple[Any, ...]]]]:
+    """:func:`_load` of several files, one load after another, into one store."""
+    summaries: list[Any] = []
+    taken: list[bool] = []
+    for records in files:
+        result, written, _rows = _load(
+            path, records, plain_path=plain_path, monkeypatch=monkeypatch, batch=50_000
+        )
+        summaries.append(result)
+        taken += written
+    return summaries, taken, _dump(path)
