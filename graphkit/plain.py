@@ -16,7 +16,6 @@ holds the tables to the models' own fields and compares both paths on generated 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -30,6 +29,8 @@ from graphkit.model import (
     ID_PATTERN,
     NAME_MAX,
     NAMES_TOTAL_MAX,
+    Stance,
+    _check_properties,
     _coerce_partial_date,
     date_ceil,
     date_floor,
@@ -54,11 +55,11 @@ Check = Callable[[Any], Any]
 # newline, which the model's (Rust) pattern does not.
 _ID = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$"))
 _COUNTRY = re.compile("[A-Z]{2}")
-_INT64 = 2**63
 _KINDS = frozenset(k.value for k in EntityKind)
 _TYPES = {t.value: t for t in RelType}
 _LEVELS = {c.value: c for c in Confidence}
-_STANCES = frozenset({"supports", "disputes"})
+_STANCES = frozenset(s.value for s in Stance)
+_SCALARS = (bool, int, float)
 
 
 def _trimmed(value: Any) -> bool:
@@ -144,21 +145,16 @@ def _identifiers(value: Any) -> Any:
 
 
 def _properties(value: Any) -> Any:
+    # The model's own limits (64-bit integers, finite numbers, text size), then what plain
+    # adds: scalars only, and no whitespace the model would strip.
     if not isinstance(value, dict):
         return NO
+    try:
+        _check_properties(value)
+    except ValueError:
+        return NO
     for key, item in value.items():
-        if not _trimmed(key):
-            return NO
-        kind = type(item)
-        if item is None or kind is bool:
-            continue
-        if kind is int:
-            if not -_INT64 <= item < _INT64:
-                return NO
-        elif kind is float:
-            if not math.isfinite(item):
-                return NO
-        elif kind is not str or len(item) > 100_000 or item != item.strip():
+        if not _trimmed(key) or not (item is None or type(item) in _SCALARS or _trimmed(item)):
             return NO
     return value
 
@@ -168,7 +164,7 @@ def _evidence(value: Any) -> Any:
         return NO
     out = []
     for item in value:
-        body = _fields(item, EVIDENCE_FIELDS)
+        body = _fields(item, EVIDENCE_FIELDS, _EVIDENCE_REQUIRED)
         if body is NO:
             return NO
         out.append(body)
@@ -214,14 +210,16 @@ RELATIONSHIP_FIELDS: dict[str, tuple[Check, Any]] = {
 }
 
 
-#: Each table's required fields (by the table's identity: the tables are module constants).
-_REQUIRED = {
-    id(table): frozenset(name for name, (_check, default) in table.items() if default is REQUIRED)
-    for table in (ENTITY_FIELDS, EVIDENCE_FIELDS, RELATIONSHIP_FIELDS)
-}
+def _required(table: Mapping[str, tuple[Check, Any]]) -> frozenset[str]:
+    return frozenset(name for name, (_check, default) in table.items() if default is REQUIRED)
 
 
-def _fields(data: Any, table: Mapping[str, tuple[Check, Any]]) -> Any:
+_ENTITY_REQUIRED = _required(ENTITY_FIELDS)
+_EVIDENCE_REQUIRED = _required(EVIDENCE_FIELDS)
+_RELATIONSHIP_REQUIRED = _required(RELATIONSHIP_FIELDS)
+
+
+def _fields(data: Any, table: Mapping[str, tuple[Check, Any]], required: frozenset[str]) -> Any:
     """The record's body (defaults left out) when every field is plain, else :data:`NO`."""
     if not isinstance(data, dict):
         return NO
@@ -241,7 +239,7 @@ def _fields(data: Any, table: Mapping[str, tuple[Check, Any]]) -> Any:
                 body[name] = value
         elif default is REQUIRED or value != default or type(value) is not type(default):
             body[name] = value
-    return body if _REQUIRED[id(table)] <= data.keys() else NO
+    return body if required <= data.keys() else NO
 
 
 class PlainRelationship(NamedTuple):
@@ -273,7 +271,7 @@ def plain_entity(data: Any) -> EntityRow | None:
     >>> plain_entity({"id": "e1", "kind": "Company", "name": " Acme"}) is None
     True
     """
-    body = _fields(data, ENTITY_FIELDS)
+    body = _fields(data, ENTITY_FIELDS, _ENTITY_REQUIRED)
     if body is NO:
         return None
     name, aliases = body["name"], body.get("aliases", ())
@@ -298,7 +296,7 @@ def plain_relationship(data: Any) -> PlainRelationship | None:
     it is not plain (see :func:`relationship_row` for its store row)."""
     if not isinstance(data, dict):
         return None
-    body = _fields(with_derived_id(data), RELATIONSHIP_FIELDS)
+    body = _fields(with_derived_id(data), RELATIONSHIP_FIELDS, _RELATIONSHIP_REQUIRED)
     if body is NO or body["source"] == body["target"]:
         return None
     since, until = body.get("valid_from"), body.get("valid_to")
