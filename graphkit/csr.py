@@ -37,6 +37,7 @@ from graphkit.kernels import (
     STRENGTH,
     collect,
     collect_scan,
+    new_candidates,
     new_state,
     rank_range,
     relax,
@@ -259,6 +260,8 @@ class _Scratch(threading.local):
         if self.size != n:
             self.state = new_state(n)
             self.fstate = self.state.view(np.float64)
+            self.cand = new_candidates(n)
+            self.fcand = self.cand.view(np.float64)
             self.key = np.full(n, -1, dtype=np.int64)
             self.mark = np.zeros(n, dtype=np.uint8)
             self.size = n
@@ -472,7 +475,8 @@ class ArcIndex:
                             ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
                             label_by_rank, strength_by_rank, n_labels,
                             n_labels + COMPILED_LABELS, wide,
-                            min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark,
+                            min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.cand, sc.fcand,
+                            sc.key, sc.mark,
                         )
                     )  # fmt: skip
                 labelled.append(found)
@@ -513,7 +517,7 @@ def _wide_layer(
     pool = _pool()
     try:
         args = (arcs, farcs, arc_ok, n_rels, frontier, rank, strength_by_rank,
-                min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.key, sc.mark)  # fmt: skip
+                min_strength, STRENGTH_SCALE, sc.cand, sc.fcand, sc.key, sc.mark)  # fmt: skip
         found = _each(
             pool, [partial(relax, ptr, *args, bounds[p], bounds[p + 1]) for p in range(parts)]
         )
@@ -523,8 +527,8 @@ def _wide_layer(
         rels = np.empty(t, dtype=np.int64)
         parent_rank = np.empty(t, dtype=np.int64)
         new_s = np.empty(t, dtype=np.float64)
-        common = (n_rels, label_by_rank, depth, first_label, sc.state, sc.fstate, sc.key,
-                  sc.mark, parents, rels, parent_rank, new_s)  # fmt: skip
+        common = (n_rels, label_by_rank, depth, first_label, sc.state, sc.fstate, sc.cand,
+                  sc.fcand, sc.key, sc.mark, parents, rels, parent_rank, new_s)  # fmt: skip
         _each(
             pool,
             [partial(settle, h, int(o), *common) for h, o in zip(found, offsets, strict=False)],

@@ -1,10 +1,13 @@
 """Compiled inner loops of the array search (numba), one call per layer.
 
 Why: a layer of a giant answer touches millions of arcs; numpy needs a dozen passes over
-them, a compiled loop needs one. What a node needs during a search sits in one 64-byte row
-(one cache line), and what an arc needs in one 24-byte row, because on a graph of millions
-the cost is memory misses, not arithmetic. Only touched rows are reset, so a small answer
-costs time in proportion to its size, not the graph's.
+them, a compiled loop needs one. On a graph of millions the cost is memory misses, not
+arithmetic, so what each arc tests sits in small dense arrays: the label keys (8 bytes a
+node, raised in place to the best candidate's key while a layer is relaxed), the candidate
+marks (1 byte) and the candidates' order and strength (16 bytes). A node's label (strength,
+key, label number, hops) is one 32-byte row, written once per improvement. An arc is one
+24-byte row. Only touched rows are reset, so a small answer costs time in proportion to its
+size, not the graph's.
 """
 
 from __future__ import annotations
@@ -14,22 +17,29 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-#: Columns of the per-node state rows (int64; STRENGTH is read through a float64 view).
-#: CAND_STRENGTH (float64 view) is the strength of a head's best candidate; SPARE pads a row
-#: to one cache line.
-STRENGTH, KEY, CAND_KEY, CAND_ORDER, CAND_STRENGTH, LABEL, SPARE, HOPS = range(8)
-STATE_COLUMNS = 8
+#: Columns of the per-node label rows (int64; STRENGTH is read through a float64 view).
+STRENGTH, KEY, LABEL, HOPS = range(4)
+STATE_COLUMNS = 4
+#: Columns of the per-node candidate rows (int64; CAND_STRENGTH through a float64 view):
+#: the order (parent rank times relationships, plus the relationship number) and strength
+#: of a head's best candidate in the layer being relaxed; ``mark`` says a row holds one.
+CAND_ORDER, CAND_STRENGTH = range(2)
+CAND_COLUMNS = 2
 #: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
 ARC_OTHER, ARC_REL, ARC_WEIGHT = range(3)
 
 
 def new_state(n: int) -> Any:
-    """Per-node rows at rest: no label, no candidate."""
+    """Per-node label rows at rest: no label."""
     state = np.zeros((n, STATE_COLUMNS), dtype=np.int64)
     state[:, KEY] = -1
-    state[:, CAND_KEY] = -1
     state[:, LABEL] = -1
     return state
+
+
+def new_candidates(n: int) -> Any:
+    """Per-node candidate rows (read only where ``mark`` is set, so never reset)."""
+    return np.zeros((n, CAND_COLUMNS), dtype=np.int64)
 
 
 @njit(cache=True, nogil=True)
@@ -49,6 +59,8 @@ def expand_layer(
     first_label: int,
     state: Any,
     fstate: Any,
+    cand: Any,
+    fcand: Any,
     key: Any,
     mark: Any,
     last: bool,
@@ -62,7 +74,7 @@ def expand_layer(
     """
     heads = relax(
         ptr, arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
-        min_strength, scale, state, fstate, key, mark, 0, state.shape[0],
+        min_strength, scale, cand, fcand, key, mark, 0, state.shape[0],
     )  # fmt: skip
     t = heads.shape[0]
     parents = np.empty(t, np.int64)
@@ -70,8 +82,8 @@ def expand_layer(
     parent_rank = np.empty(t, np.int64)
     new_s = np.empty(t, np.float64)
     settle(
-        heads, 0, n_rels, label_by_rank, depth, first_label, state, fstate, key, mark,
-        parents, rels, parent_rank, new_s,
+        heads, 0, n_rels, label_by_rank, depth, first_label, state, fstate, cand, fcand,
+        key, mark, parents, rels, parent_rank, new_s,
     )  # fmt: skip
     if not last:
         rank_of, labels_out, strengths_out = rank_layer(
@@ -107,8 +119,8 @@ def relax(
     strength_by_rank: Any,
     min_strength: float,
     scale: float,
-    state: Any,
-    fstate: Any,
+    cand: Any,
+    fcand: Any,
     key: Any,
     mark: Any,
     low: int,
@@ -121,16 +133,19 @@ def relax(
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
     than every other candidate, then when its parent path ranks first (``frontier_rank``,
-    aligned with ``frontier``), then when its relationship number is smaller. The frontier's
-    strengths are read by rank from a compact array, never from node rows: on a giant layer
-    those rows are scattered over the whole table. ``key`` repeats the KEY column compactly
-    (the test every arc makes reads it).
+    aligned with ``frontier``), then when its relationship number is smaller. ``key[head]``
+    is raised to the winning candidate's key as it goes (a candidate always becomes the
+    head's label in :func:`settle`), so one read tells an arc whether it can win at all;
+    ``mark[head]`` says whether that key is a candidate's, which an equal key may still
+    beat by order, or the label's, which wins ties. The frontier's strengths are read by
+    rank from a compact array, never from node rows: on a giant layer those rows are
+    scattered over the whole table.
 
     Returns the heads that got a candidate, in ascending order.
     """
     touched = np.empty(64, np.int64)
     t = 0
-    whole = low == 0 and high == state.shape[0]
+    whole = low == 0 and high == key.shape[0]
     for i in range(frontier.shape[0]):
         node = frontier[i]
         rank = frontier_rank[i]
@@ -148,22 +163,23 @@ def relax(
             if s <= 0.0 or s < min_strength:
                 continue
             k = np.int64(np.rint(s * scale))
-            if k <= key[head]:
+            top = key[head]
+            if k < top:
                 continue
             order = parent_order + arcs[p, ARC_REL]
-            if state[head, CAND_KEY] < 0:
+            if mark[head] == 0:
+                if k == top:
+                    continue  # the label's own key: the older path wins the tie
                 if t == touched.shape[0]:
                     touched = _grow(touched, 2 * t)
                 touched[t] = head
                 t += 1
                 mark[head] = 1
-            elif k < state[head, CAND_KEY] or (
-                k == state[head, CAND_KEY] and order >= state[head, CAND_ORDER]
-            ):
+            elif k == top and order >= cand[head, CAND_ORDER]:
                 continue
-            state[head, CAND_KEY] = k
-            state[head, CAND_ORDER] = order
-            fstate[head, CAND_STRENGTH] = s
+            key[head] = k
+            cand[head, CAND_ORDER] = order
+            fcand[head, CAND_STRENGTH] = s
     if t * 16 <= high - low:
         return np.sort(touched[:t])
     heads = np.empty(t, np.int64)  # many: a scan of the marks beats a sort
@@ -185,6 +201,8 @@ def settle(
     first_label: int,
     state: Any,
     fstate: Any,
+    cand: Any,
+    fcand: Any,
     key: Any,
     mark: Any,
     parents: Any,
@@ -192,24 +210,22 @@ def settle(
     parent_rank: Any,
     new_s: Any,
 ) -> None:
-    """The candidates :func:`relax` left in the rows of ``heads`` become labels
-    ``first_label + offset`` onward; parent label, relationship, parent rank and strength
-    go to the output arrays from ``offset`` on, and ``mark`` is zeros again."""
+    """The candidates :func:`relax` left for ``heads`` become labels ``first_label + offset``
+    onward (their keys are already in ``key``); parent label, relationship, parent rank and
+    strength go to the output arrays from ``offset`` on, and ``mark`` is zeros again."""
     for i in range(heads.shape[0]):
         head = heads[i]
         w = offset + i
-        order = state[head, CAND_ORDER]
+        order = cand[head, CAND_ORDER]
         rank = order // n_rels
         parent_rank[w] = rank
         rels[w] = order % n_rels
         parents[w] = label_by_rank[rank]
-        new_s[w] = fstate[head, CAND_STRENGTH]  # the parent's strength times the arc's
+        new_s[w] = fcand[head, CAND_STRENGTH]  # the parent's strength times the arc's
         fstate[head, STRENGTH] = new_s[w]
-        state[head, KEY] = state[head, CAND_KEY]
-        key[head] = state[head, CAND_KEY]
+        state[head, KEY] = key[head]
         state[head, HOPS] = depth + 1
         state[head, LABEL] = first_label + w
-        state[head, CAND_KEY] = -1
         mark[head] = 0
 
 
@@ -320,6 +336,8 @@ def search_layers(
     scale: float,
     state: Any,
     fstate: Any,
+    cand: Any,
+    fcand: Any,
     key: Any,
     mark: Any,
 ) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
@@ -344,7 +362,7 @@ def search_layers(
         frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
             ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
             strength_by_rank, min_strength, scale, depth, n_labels, state, fstate,
-            key, mark, depth + 1 >= max_depth,
+            cand, fcand, key, mark, depth + 1 >= max_depth,
         )  # fmt: skip
         depth += 1
         t = frontier.shape[0]
@@ -441,7 +459,7 @@ def collect_scan(
 
 @njit(cache=True, nogil=True, inline="always")
 def _rest(node: int, state: Any, key: Any) -> None:
-    """Put one node row back at rest (no label); candidate columns are cleared by settle."""
+    """Put one node row back at rest (no label); candidate rows are unmarked by settle."""
     key[node] = -1
     state[node, STRENGTH] = 0
     state[node, KEY] = -1
