@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from graphkit import gcpause, plain, resolve
 from graphkit.batching import BATCH_RECORDS, Batcher, StreamIds
-from graphkit.errors import EntityNotFound, InvalidData, InvalidQuery, Issue
+from graphkit.errors import BoundExceeded, EntityNotFound, InvalidData, InvalidQuery, Issue
 from graphkit.model import Batch, Entity, Relationship, Source, canonical_json, with_derived_id
 from graphkit.query import IngestSummary
 from graphkit.schema import RELATIONSHIPS, EntityKind
@@ -272,6 +272,14 @@ class Writer:
                         exc.issues,
                         outcome=f"batch {number} and later were not written; "
                         + _partial(total, written),
+                    ) from exc
+                except BoundExceeded as exc:  # a batch too big for the server's memory
+                    if not written:
+                        raise
+                    raise BoundExceeded(
+                        f"{exc} Batch {number} and later were not written; "
+                        + _partial(total, written),
+                        bound=exc.bound,
                     ) from exc
                 merges = self.store.merges()
                 seen.add(batch)

@@ -13,10 +13,12 @@ here). Works with ``bolt://``, ``neo4j://`` and ``neo4j+s://`` (clusters, Aura) 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -75,8 +77,41 @@ RETRY_FIRST_DELAY = 0.1
 RETRY_MAX_DELAY = 1.0
 
 
+log = logging.getLogger(__name__)
+
+#: The error a server raises when a transaction would use more memory than it may.
+MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+def _over_transaction_limit(exc: BaseException) -> bool:
+    """The transaction passed the server's per-transaction limit (``db.memory.transaction.max``,
+    which Aura sets too). The server calls it transient, but the same transaction would
+    pass it again on every retry; only a pool shared by all transactions frees up."""
+    return (
+        isinstance(exc, neo4j_errors.Neo4jError)
+        and exc.code == MEMORY_CODE
+        and "db.memory.transaction.max" in (exc.message or "")
+    )
+
+
+def _memory_bound(what: str, writing: bool, exc: neo4j_errors.Neo4jError) -> BoundExceeded:
+    """What to tell a user whose query or batch passed the server's per-transaction memory."""
+    limit = "the Neo4j server allows one transaction (its db.memory.transaction.max)"
+    if writing:
+        return BoundExceeded(
+            f"the batch needs more memory than {limit}; nothing of it was written. Load in "
+            "smaller batches (graphkit load --batch-size) or raise that limit.",
+            bound="memory",
+        )
+    return BoundExceeded(
+        f"{what} needs more memory than {limit}; narrow the query (smaller max_depth, fewer "
+        f"types, a higher min_strength) or raise that limit. ({exc.message})",
+        bound="memory",
+    )
+
+
 @contextmanager
-def _translated(what: str) -> Iterator[None]:
+def _translated(what: str, writing: bool = False) -> Iterator[None]:
     """Turn driver errors into graphkit errors, keeping the cause."""
     try:
         yield
@@ -99,7 +134,11 @@ def _translated(what: str) -> Iterator[None]:
         if "ConstraintValidationFailed" in code:
             raise InvalidData([Issue(None, None, None, f"Neo4j refused the batch: {exc}")]) from exc
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
-    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+    except neo4j_errors.Neo4jError as exc:
+        if _over_transaction_limit(exc):  # the server is fine: the work is too big for it
+            raise _memory_bound(what, writing, exc) from exc
+        raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
+    except neo4j_errors.DriverError as exc:
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
 
 
@@ -171,7 +210,7 @@ class Neo4jStore(GraphStore):
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
-    def _guarded(self, what: str) -> Iterator[None]:
+    def _guarded(self, what: str, writing: bool = False) -> Iterator[None]:
         """Driver errors translated, with a short circuit breaker: after the server was
         found unreachable, requests for the next few seconds are answered at once instead of
         each waiting out the driver's retries (a service under load stays responsive)."""
@@ -180,7 +219,7 @@ class Neo4jStore(GraphStore):
                 f"Neo4j was unreachable moments ago during {what}; retry in a few seconds"
             )
         try:
-            with _translated(what):
+            with _translated(what, writing):
                 yield
         except BackendUnavailable:
             self._down_until = time.monotonic() + OUTAGE_COOLDOWN
@@ -211,7 +250,7 @@ class Neo4jStore(GraphStore):
                     tx.commit()
                     return result
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-                if not exc.is_retryable():
+                if not exc.is_retryable() or _over_transaction_limit(exc):
                     raise
                 unreachable = isinstance(
                     exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired
@@ -231,7 +270,7 @@ class Neo4jStore(GraphStore):
             return self._transact(READ_ACCESS, work, timeout)
 
     def _write(self, work: Callable[[Transaction], T], what: str) -> T:
-        with self._guarded(what):
+        with self._guarded(what, writing=True):
             return self._transact(WRITE_ACCESS, work, None)
 
     def _rows(
@@ -567,15 +606,27 @@ class Neo4jStore(GraphStore):
                 {"filter": cypher_predicate(), "steps": steps, "strength": hop_strength()},
             ),
         )
-        row = self._columns(
-            query,
-            "traversal",
-            timeout=spec.time_budget,
-            anchor=anchor,
-            min_strength=spec.min_strength,
-            **cypher_parameters(spec.filters),
-            **cypher_weights(spec.filters.weights),
-        )
+        started = time.monotonic()
+        try:
+            row = self._columns(
+                query,
+                "traversal",
+                timeout=spec.time_budget,
+                anchor=anchor,
+                min_strength=spec.min_strength,
+                **cypher_parameters(spec.filters),
+                **cypher_weights(spec.filters.weights),
+            )
+        except BoundExceeded as exc:
+            if exc.bound != "memory":
+                raise
+            # The one statement holds the whole answer; hop by hop, a transaction holds one
+            # frontier. Same answer, in the time that is left.
+            log.warning("best paths from %s: %s; searching hop by hop", anchor, exc)
+            left = max(spec.time_budget - (time.monotonic() - started), 0.001)
+            return self._best_paths_by_layer(
+                anchor, inbound=inbound, spec=replace(spec, time_budget=left)
+            )
         if row is None:
             return PathColumns([], [], [], [])
         return PathColumns(
