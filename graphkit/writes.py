@@ -278,7 +278,7 @@ class Writer:
                         raise
                     raise BoundExceeded(
                         f"{exc} Batch {number} and later were not written; "
-                        + _partial(total, written),
+                        + _partial(total, written, "run the same load again in smaller batches"),
                         bound=exc.bound,
                     ) from exc
                 merges = self.store.merges()
@@ -366,14 +366,16 @@ class Writer:
         return entity
 
 
-def _partial(total: IngestSummary, written: int) -> str:
-    """What a load that stopped part-way had already written, in words."""
+def _partial(
+    total: IngestSummary, written: int, advice: str = "fix the input and run the same load again"
+) -> str:
+    """What a load that stopped part-way had already written, in words, and what to do."""
     by_kind = {
         k: total.created.get(k, 0) + total.updated.get(k, 0) + total.unchanged.get(k, 0)
         for k in ("entities", "relationships", "sources")
     }
     kinds = ", ".join(f"{n} {k}" for k, n in by_kind.items() if n)
     return (
-        f"{written} records were written before it ({kinds}); fix the input and run the "
-        "same load again: what is already stored is recognised and left unchanged"
+        f"{written} records were written before it ({kinds}); {advice}: what is already "
+        "stored is recognised and left unchanged"
     )

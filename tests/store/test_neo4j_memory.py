@@ -106,6 +106,8 @@ def test_a_later_batch_too_big_says_what_was_written_before_it(
     assert caught.value.bound == "memory"
     assert "Batch 2 and later were not written" in message
     assert "300 records were written before it (299 entities, 1 sources)" in message
+    assert "run the same load again in smaller batches" in message
+    assert "fix the input" not in message  # nothing is wrong with it
     after = neo.stats()
     assert after.entities == before.entities + 299
     assert neo.entity("small-000").entity.name == "SMALL-000"
