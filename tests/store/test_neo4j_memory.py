@@ -6,19 +6,25 @@ is not taken for down (no retries of work that cannot fit, no outage reported)."
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 
 import pytest
 
-from graphkit.engine import QueryEngine
-from graphkit.errors import BoundExceeded
-from graphkit.query import ExposureRequest
-from graphkit.settings import Settings
-from graphkit.store.embedded import EmbeddedStore
-from graphkit.store.neo4j import Neo4jStore
-from graphkit.validate import RawRecord
-from tests.backends import local_neo4j
-from tests.conformance.datasets import SOURCE, _ent, _rel
+warnings.filterwarnings("ignore", message=".*httpx2.*")  # as in tests/api/conftest.py
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from api.app import create_app  # noqa: E402
+from graphkit.engine import QueryEngine  # noqa: E402
+from graphkit.errors import BoundExceeded  # noqa: E402
+from graphkit.query import ExposureRequest  # noqa: E402
+from graphkit.settings import Settings  # noqa: E402
+from graphkit.store.embedded import EmbeddedStore  # noqa: E402
+from graphkit.store.neo4j import Neo4jStore  # noqa: E402
+from graphkit.validate import RawRecord  # noqa: E402
+from tests.backends import local_neo4j  # noqa: E402
+from tests.conformance.datasets import SOURCE, _ent, _rel  # noqa: E402
 
 pytestmark = pytest.mark.neo4j
 
@@ -115,3 +121,27 @@ def test_a_later_batch_too_big_says_what_was_written_before_it(
     summary = neo.ingest_stream([*small, *heavy], 50)
     assert summary.unchanged.get("entities") == 299
     assert summary.created.get("entities") == 300
+
+
+def test_over_http_the_giant_answer_comes_and_a_big_batch_is_a_422_not_a_503(
+    limited: tuple[QueryEngine, QueryEngine],
+) -> None:
+    """Through the real app: the fallback is invisible to a client, and the refused batch is
+    a problem the client can act on, not an outage that turns every next request away."""
+    _embedded, neo = limited
+    settings = neo.settings.model_copy(update={"api_keys": ["memory-key"]})
+    auth = {"Authorization": "Bearer memory-key"}
+    with TestClient(create_app(settings, engine=neo)) as client:
+        answer = client.get("/exposure", params={"source": "hub", "limit": 5})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["total"] == 8_080
+        records = _star(3, 200, prefix="http-")
+        body: dict[str, list[dict[str, object]]] = {}
+        for r in records:
+            body.setdefault(r.section, []).append(dict(r.data))
+        refused = client.post("/ingest", json=body, headers=auth)
+        assert refused.status_code == 422, refused.text
+        problem = refused.json()
+        assert problem["bound"] == "memory" and "--batch-size" in problem["detail"]
+        assert client.get("/entities/hub").status_code == 200  # no outage declared
+        assert client.get("/entities/http-hub").status_code == 404  # nothing written
