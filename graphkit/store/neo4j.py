@@ -97,10 +97,16 @@ def _over_transaction_limit(exc: BaseException) -> bool:
 def _memory_bound(what: str, writing: bool, exc: neo4j_errors.Neo4jError) -> BoundExceeded:
     """What to tell a user whose query or batch passed the server's per-transaction memory."""
     limit = "the Neo4j server allows one transaction (its db.memory.transaction.max)"
-    if writing:
+    if writing and what == "ingest":
         return BoundExceeded(
             f"the batch needs more memory than {limit}; nothing of it was written. Load in "
             "smaller batches (graphkit load --batch-size) or raise that limit.",
+            bound="memory",
+        )
+    if writing:  # a merge, a deletion: one transaction by design
+        return BoundExceeded(
+            f"{what} needs more memory than {limit}; nothing was changed. Raise that limit. "
+            f"({exc.message})",
             bound="memory",
         )
     return BoundExceeded(
@@ -622,7 +628,7 @@ class Neo4jStore(GraphStore):
                 raise
             # The one statement holds the whole answer; hop by hop, a transaction holds one
             # frontier. Same answer, in the time that is left.
-            log.warning("best paths from %s: %s; searching hop by hop", anchor, exc)
+            log.warning("best paths from %r: %s; searching hop by hop", anchor, exc)
             left = max(spec.time_budget - (time.monotonic() - started), 0.001)
             return self._best_paths_by_layer(
                 anchor, inbound=inbound, spec=replace(spec, time_budget=left)
