@@ -45,7 +45,7 @@ class LocalNeo4j:
     """A second throwaway server run by ``scripts/neo4j-local`` on a free port and its own
     data folder (for tests that stop it, e.g. to bulk-import into it)."""
 
-    def __init__(self, tmp: Path, tx_memory: str = "0") -> None:
+    def __init__(self, tmp: Path, tx_memory: str = "0", tx_pool: str = "0") -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
@@ -56,7 +56,8 @@ class LocalNeo4j:
             "NEO4J_DATA_DIR": str(tmp / "neo4j-data"),
             "NEO4J_HEAP": "512m",
             "NEO4J_PAGECACHE": "128m",
-            "NEO4J_TX_MEMORY": tx_memory,  # what one transaction may use, as on Aura
+            "NEO4J_TX_MEMORY": tx_memory,  # what one transaction may use
+            "NEO4J_TX_POOL": tx_pool,  # what all transactions together may use, as on Aura
             "PYTHON": sys.executable,
         }
         self.env.pop("NEO4J_URI", None)
@@ -71,10 +72,10 @@ class LocalNeo4j:
 
 
 @contextmanager
-def local_neo4j(tmp: Path, tx_memory: str = "0") -> Iterator[LocalNeo4j]:
+def local_neo4j(tmp: Path, tx_memory: str = "0", tx_pool: str = "0") -> Iterator[LocalNeo4j]:
     """A :class:`LocalNeo4j`, stopped afterwards; skips (or fails in CI) as Neo4j tests do."""
     neo4j_settings()
-    server = LocalNeo4j(tmp, tx_memory)
+    server = LocalNeo4j(tmp, tx_memory, tx_pool)
     try:
         yield server
     finally:

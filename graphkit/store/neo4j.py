@@ -14,6 +14,7 @@ here). Works with ``bolt://``, ``neo4j://`` and ``neo4j+s://`` (clusters, Aura) 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -83,35 +84,42 @@ log = logging.getLogger(__name__)
 MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
+def _memory_error(exc: BaseException) -> bool:
+    """A transaction passed one of the server's memory limits: its own
+    (``db.memory.transaction.max``) or a pool all transactions share
+    (``db.memory.transaction.total.max``, ``dbms.memory.transaction.total.max``; Aura
+    always has one, sized by the instance)."""
+    return isinstance(exc, neo4j_errors.Neo4jError) and exc.code == MEMORY_CODE
+
+
 def _over_transaction_limit(exc: BaseException) -> bool:
-    """The transaction passed the server's per-transaction limit (``db.memory.transaction.max``,
-    which Aura sets too). The server calls it transient, but the same transaction would
-    pass it again on every retry; only a pool shared by all transactions frees up."""
-    return (
-        isinstance(exc, neo4j_errors.Neo4jError)
-        and exc.code == MEMORY_CODE
-        and "db.memory.transaction.max" in (exc.message or "")
+    """The transaction passed its own limit: the server calls that transient, but the same
+    transaction passes it again on every retry (a shared pool may free up; this never does)."""
+    return _memory_error(exc) and "db.memory.transaction.max" in (
+        getattr(exc, "message", None) or ""
     )
 
 
 def _memory_bound(what: str, writing: bool, exc: neo4j_errors.Neo4jError) -> BoundExceeded:
-    """What to tell a user whose query or batch passed the server's per-transaction memory."""
-    limit = "the Neo4j server allows one transaction (its db.memory.transaction.max)"
+    """What to tell a user whose query or batch passed a server memory limit: which limit
+    (the setting the server names) and what to do."""
+    named = re.search(r"([\w.]+) threshold reached", exc.message or "")
+    limit = f"the Neo4j server allows ({named.group(1) if named else 'transaction memory'})"
+    more = "give the server more transaction memory"
     if writing and what == "ingest":
         return BoundExceeded(
             f"the batch needs more memory than {limit}; nothing of it was written. Load in "
-            "smaller batches (graphkit load --batch-size) or raise that limit.",
+            f"smaller batches (graphkit load --batch-size) or {more}.",
             bound="memory",
         )
     if writing:  # a merge, a deletion: one transaction by design
         return BoundExceeded(
-            f"{what} needs more memory than {limit}; nothing was changed. Raise that limit. "
-            f"({exc.message})",
+            f"{what} needs more memory than {limit}; nothing was changed. To do it, {more}.",
             bound="memory",
         )
     return BoundExceeded(
         f"{what} needs more memory than {limit}; narrow the query (smaller max_depth, fewer "
-        f"types, a higher min_strength) or raise that limit. ({exc.message})",
+        f"types, a higher min_strength) or {more}.",
         bound="memory",
     )
 
@@ -141,7 +149,7 @@ def _translated(what: str, writing: bool = False) -> Iterator[None]:
             raise InvalidData([Issue(None, None, None, f"Neo4j refused the batch: {exc}")]) from exc
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
     except neo4j_errors.Neo4jError as exc:
-        if _over_transaction_limit(exc):  # the server is fine: the work is too big for it
+        if _memory_error(exc):  # the server is up: the work is too big for its memory
             raise _memory_bound(what, writing, exc) from exc
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
     except neo4j_errors.DriverError as exc:
@@ -231,7 +239,13 @@ class Neo4jStore(GraphStore):
             self._down_until = time.monotonic() + OUTAGE_COOLDOWN
             raise
 
-    def _transact(self, mode: str, work: Callable[[Transaction], T], timeout: float | None) -> T:
+    def _transact(
+        self,
+        mode: str,
+        work: Callable[[Transaction], T],
+        timeout: float | None,
+        retry_memory: bool = True,
+    ) -> T:
         """Run ``work`` in one explicit transaction, retried here rather than by the driver.
 
         Why not ``execute_read``: the driver retries an unreachable server as long as a
@@ -256,7 +270,11 @@ class Neo4jStore(GraphStore):
                     tx.commit()
                     return result
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-                if not exc.is_retryable() or _over_transaction_limit(exc):
+                if (
+                    not exc.is_retryable()
+                    or _over_transaction_limit(exc)
+                    or (_memory_error(exc) and not retry_memory)
+                ):
                     raise
                 unreachable = isinstance(
                     exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired
@@ -271,9 +289,15 @@ class Neo4jStore(GraphStore):
                 time.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_DELAY)
 
-    def _read(self, work: Callable[[Transaction], T], what: str, timeout: float | None = None) -> T:
+    def _read(
+        self,
+        work: Callable[[Transaction], T],
+        what: str,
+        timeout: float | None = None,
+        retry_memory: bool = True,
+    ) -> T:
         with self._guarded(what):
-            return self._transact(READ_ACCESS, work, timeout)
+            return self._transact(READ_ACCESS, work, timeout, retry_memory)
 
     def _write(self, work: Callable[[Transaction], T], what: str) -> T:
         with self._guarded(what, writing=True):
@@ -566,13 +590,14 @@ class Neo4jStore(GraphStore):
     ) -> dict[str, Any] | None:
         """The one row of a statement that answers in columns (lists of plain values), or
         ``None``: taken as the driver decoded it, since ``data()`` would walk every element
-        of a giant answer once more in Python."""
+        of a giant answer once more in Python. Past a memory limit it is not retried: its
+        caller has a plan that needs less."""
 
         def work(tx: Transaction) -> dict[str, Any] | None:
             record = tx.run(query, params).single(strict=False)
             return None if record is None else {key: record[key] for key in record.keys()}
 
-        return self._read(work, what, timeout)
+        return self._read(work, what, timeout, retry_memory=False)
 
     # ------------------------------------------------------------------ traversal
     @staticmethod
@@ -627,8 +652,9 @@ class Neo4jStore(GraphStore):
             if exc.bound != "memory":
                 raise
             # The one statement holds the whole answer; hop by hop, a transaction holds one
-            # frontier. Same answer, in the time that is left.
-            log.warning("best paths from %r: %s; searching hop by hop", anchor, exc)
+            # frontier. Same answer, in the time that is left (and a shared memory pool that
+            # was full is asked for far less).
+            log.warning("best paths from %r: %s Searching hop by hop instead.", anchor, exc)
             left = max(spec.time_budget - (time.monotonic() - started), 0.001)
             return self._best_paths_by_layer(
                 anchor, inbound=inbound, spec=replace(spec, time_budget=left)
