@@ -56,8 +56,8 @@ class InvalidQuery(GraphkitError):
 
 
 class BoundExceeded(GraphkitError):
-    """A query hit its time or work budget, or a query or batch the memory a Neo4j server
-    allows one transaction (``bound="memory"``); narrow the query or shrink the batch."""
+    """A query hit its time or work budget, or a query or batch a Neo4j server's transaction
+    memory limit (``bound="memory"``); narrow the query or shrink the batch."""
 
     def __init__(self, message: str, bound: str) -> None:
         self.bound = bound

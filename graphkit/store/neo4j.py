@@ -84,41 +84,46 @@ log = logging.getLogger(__name__)
 MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
-def _memory_error(exc: BaseException) -> bool:
-    """A transaction passed one of the server's memory limits: its own
-    (``db.memory.transaction.max``) or a pool all transactions share
-    (``db.memory.transaction.total.max``, ``dbms.memory.transaction.total.max``; Aura
-    always has one, sized by the instance)."""
-    return isinstance(exc, neo4j_errors.Neo4jError) and exc.code == MEMORY_CODE
+#: The limit a transaction has of its own; the others are pools all transactions share.
+OWN_LIMIT = "db.memory.transaction.max"
 
 
-def _over_transaction_limit(exc: BaseException) -> bool:
-    """The transaction passed its own limit: the server calls that transient, but the same
-    transaction passes it again on every retry (a shared pool may free up; this never does)."""
-    return _memory_error(exc) and "db.memory.transaction.max" in (
-        getattr(exc, "message", None) or ""
-    )
-
-
-def _memory_bound(what: str, writing: bool, exc: neo4j_errors.Neo4jError) -> BoundExceeded:
-    """What to tell a user whose query or batch passed a server memory limit: which limit
-    (the setting the server names) and what to do."""
+def _memory_limit(exc: BaseException) -> str | None:
+    """The memory limit a refused transaction passed, as the server names it, or ``None``
+    when the error is not about memory. Either its own limit (:data:`OWN_LIMIT`) or a pool
+    all transactions share (``db.memory.transaction.total.max``,
+    ``dbms.memory.transaction.total.max``; Aura always has one, sized by the instance)."""
+    if not isinstance(exc, neo4j_errors.Neo4jError) or exc.code != MEMORY_CODE:
+        return None
     named = re.search(r"([\w.]+) threshold reached", exc.message or "")
-    limit = f"the Neo4j server allows ({named.group(1) if named else 'transaction memory'})"
+    return named.group(1) if named else "transaction memory"
+
+
+def _retry_memory(exc: BaseException, allowed: bool) -> bool:
+    """Whether a memory refusal may be retried: only a shared pool frees up (the server
+    calls both kinds transient, but a transaction past its own limit passes it again on
+    every retry), and only when the caller has no plan that needs less (``allowed``)."""
+    limit = _memory_limit(exc)
+    return limit is None or (allowed and limit != OWN_LIMIT)
+
+
+def _memory_bound(what: str, writing: bool, limit: str) -> BoundExceeded:
+    """What to tell a user whose query or batch passed the server's memory ``limit``."""
+    allows = f"the Neo4j server allows ({limit})"
     more = "give the server more transaction memory"
     if writing and what == "ingest":
         return BoundExceeded(
-            f"the batch needs more memory than {limit}; nothing of it was written. Load in "
+            f"the batch needs more memory than {allows}; nothing of it was written. Load in "
             f"smaller batches (graphkit load --batch-size) or {more}.",
             bound="memory",
         )
     if writing:  # a merge, a deletion: one transaction by design
         return BoundExceeded(
-            f"{what} needs more memory than {limit}; nothing was changed. To do it, {more}.",
+            f"{what} needs more memory than {allows}; nothing was changed. To do it, {more}.",
             bound="memory",
         )
     return BoundExceeded(
-        f"{what} needs more memory than {limit}; narrow the query (smaller max_depth, fewer "
+        f"{what} needs more memory than {allows}; narrow the query (smaller max_depth, fewer "
         f"types, a higher min_strength) or {more}.",
         bound="memory",
     )
@@ -149,8 +154,9 @@ def _translated(what: str, writing: bool = False) -> Iterator[None]:
             raise InvalidData([Issue(None, None, None, f"Neo4j refused the batch: {exc}")]) from exc
         raise GraphkitError(f"Neo4j refused {what}: {exc.message or exc}") from exc
     except neo4j_errors.Neo4jError as exc:
-        if _memory_error(exc):  # the server is up: the work is too big for its memory
-            raise _memory_bound(what, writing, exc) from exc
+        limit = _memory_limit(exc)
+        if limit is not None:  # the server is up: the work is too big for its memory
+            raise _memory_bound(what, writing, limit) from exc
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
     except neo4j_errors.DriverError as exc:
         raise BackendUnavailable(f"Neo4j failed during {what}: {exc}") from exc
@@ -270,11 +276,7 @@ class Neo4jStore(GraphStore):
                     tx.commit()
                     return result
             except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-                if (
-                    not exc.is_retryable()
-                    or _over_transaction_limit(exc)
-                    or (_memory_error(exc) and not retry_memory)
-                ):
+                if not exc.is_retryable() or not _retry_memory(exc, retry_memory):
                     raise
                 unreachable = isinstance(
                     exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired
