@@ -50,6 +50,8 @@ from graphkit.schema import RelType
 from graphkit.settings import SEARCH_THREADS, Settings
 from graphkit.store.base import GraphStore
 from graphkit.store.embedded import EmbeddedStore
+from graphkit.store.neo4j import Neo4jStore
+from graphkit.store.neo4j_gds import GdsProjection
 from ingest import read_path
 
 STRATA = {"small": (1, 100), "medium": (1_000, 20_000), "giant": (0.5, None)}
@@ -83,8 +85,6 @@ def _bulk_import(
     from the embedded store, the importer run and the server started, the constraints and
     indexes built on first connect. (Stopping the server first is not timed: it flushes the
     graph the transactional leg wrote, which has nothing to do with importing.)"""
-    from graphkit.store.neo4j import Neo4jStore
-
     rels = embedded.stats().relationships
     neo4j_local("stop")
     start = time.perf_counter()
@@ -256,6 +256,36 @@ def _numpy_layers(g: _Arrays, anchor: str, depth: int = 6) -> int:
         best[better] = top[better]
         frontier = better
     return int((best > 0).sum()) - 1
+
+
+def _gds_projections(
+    eng: QueryEngine | None, today: date, report: dict[str, Any]
+) -> dict[bool, GdsProjection]:
+    """Where the Neo4j server has Graph Data Science: the arcs in force today projected
+    into its catalog once per direction (timed), for the server's own reach-set floor."""
+    store = eng.store if eng is not None else None
+    if not isinstance(store, Neo4jStore) or not store.gds:
+        return {}
+    _say(f"GDS {store.gds}: project the arcs in force today, both directions")
+    filters = ResolvedFilters.from_request(Filters(as_of=today))
+    started = time.perf_counter()
+    found = {
+        inbound: store.gds_projection(filters, inbound=inbound, time_budget=600)
+        for inbound in (False, True)
+    }
+    report["gds"] = {
+        "version": store.gds,
+        "projection_seconds": (time.perf_counter() - started) / 2,
+        "nodes": found[False].nodes,
+        "arcs": found[False].arcs,
+    }
+    return found
+
+
+def _gds_floor(projection: GdsProjection, anchor: str, depth: int = 6) -> int:
+    """GDS's breadth-first search in the server: who is within ``depth`` arcs (a count; no
+    strengths, paths or ranking). The server's floor beside the one-statement search."""
+    return projection.reached(anchor, depth, time_budget=600)[0]
 
 
 def _strata(
@@ -430,8 +460,6 @@ def run(
     report["graph"]["relationships"] = report["ingest"]["embedded"]["relationships"]
     engines: dict[str, QueryEngine] = {"ours": QueryEngine(embedded, Settings(time_budget=600))}
     if neo4j_uri:
-        from graphkit.store.neo4j import Neo4jStore
-
         neo = Neo4jStore(Settings(backend="neo4j", neo4j_uri=neo4j_uri))
         neo.wipe()
         if neo4j_transactions or neo4j_local is None:
@@ -461,6 +489,7 @@ def run(
             Settings(backend="neo4j", neo4j_uri=neo4j_uri, neo4j_traversal="layers")
         )
     ours = engines["ours"]
+    gds = _gds_projections(engines.get("neo4j"), today, report)
     hubs = [f"e{i}" for i in range(min(entities, 40))]  # early firms are the big holders
     sample = hubs + rng.sample([f"e{i}" for i in range(entities)], min(entities, 160))
     floors = {inbound: _arrays(embedded, inbound, today) for inbound in (False, True)}
@@ -487,6 +516,12 @@ def run(
             row["numpy_layers"] = _summary(
                 _time([partial(_numpy_layers, g, t) for t in targets], repeat)
             )
+            if gds:
+                row["gds_bfs"] = _summary(
+                    _time([partial(_gds_floor, gds[inbound], t) for t in targets], repeat)
+                )
+                for t in targets[:2]:  # the same arcs: the same set as the scipy floor's
+                    assert _gds_floor(gds[inbound], t) == _scipy_floor(g, t), t
             for t in targets[:2]:  # the numpy search answers the same question as ours
                 assert _numpy_layers(g, t) == len(
                     embedded.best_paths(
@@ -541,6 +576,8 @@ def run(
         for s, t in pairs
     ]
     report["paths"]["k5"] = prow
+    for projection in gds.values():
+        projection.close()
     report["scaling"] = _scaling(embedded, report["exposure"], today, repeat)
     any_target = next((t for ts in strata.values() for t in ts), "e0")
     embedded.close()
@@ -582,12 +619,14 @@ def markdown(report: dict[str, Any]) -> str:
         "paths); scipy floor = a breadth-first search in C of who is within 6 hops at all.",
         "",
         "Neo4j = the backend's one-statement search in the server; Neo4j per hop = its "
-        "previous plan (a statement per hop, best paths kept in the client), same server.",
+        "previous plan (a statement per hop, best paths kept in the client), same server; "
+        "GDS BFS = where the server has Graph Data Science, its breadth-first search of who "
+        "is within 6 hops on a projection of the same arcs (the server's own floor).",
         "",
         "| query | stratum | ours: search | ours: full answer | networkx | Neo4j "
-        "| Neo4j per hop | numpy layers | scipy floor | networkx ÷ ours | Neo4j ÷ ours "
-        "| per hop ÷ Neo4j | ours ÷ floor |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Neo4j per hop | GDS BFS | numpy layers | scipy floor | networkx ÷ ours "
+        "| Neo4j ÷ ours | per hop ÷ Neo4j | Neo4j ÷ GDS | ours ÷ floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for query in ("reach", "exposure"):
         for name, row in report[query].items():
@@ -597,17 +636,25 @@ def markdown(report: dict[str, Any]) -> str:
                 f"| {query} | {name} ({row['targets']} anchors) | {_cell(row, 'ours')} | "
                 f"{_cell(row, 'ours_full')} | {_cell(row, 'networkx')} | "
                 f"{_cell(row, 'neo4j')} | {_cell(row, 'neo4j_per_hop')} | "
+                f"{_cell(row, 'gds_bfs')} | "
                 f"{_cell(row, 'numpy_layers')} | {_cell(row, 'scipy_floor')} | "
                 f"{_ratio(row, 'ours', 'networkx')} | {_ratio(row, 'ours', 'neo4j')} | "
-                f"{_ratio(row, 'neo4j', 'neo4j_per_hop')} | {_ratio(row, 'scipy_floor', 'ours')} |"
+                f"{_ratio(row, 'neo4j', 'neo4j_per_hop')} | {_ratio(row, 'gds_bfs', 'neo4j')} | "
+                f"{_ratio(row, 'scipy_floor', 'ours')} |"
             )
     row = report["paths"]["k5"]
     lines.append(
         f"| paths k=5 | {row['pairs']} pairs | {_cell(row, 'ours')} | — | "
-        f"{_cell(row, 'networkx')} | {_cell(row, 'neo4j')} | — | — | — | "
-        f"{_ratio(row, 'ours', 'networkx')} | {_ratio(row, 'ours', 'neo4j')} | — | — |"
+        f"{_cell(row, 'networkx')} | {_cell(row, 'neo4j')} | — | — | — | — | "
+        f"{_ratio(row, 'ours', 'networkx')} | {_ratio(row, 'ours', 'neo4j')} | — | — | — |"
     )
     lines.append("")
+    if report.get("gds"):
+        gd = report["gds"]
+        lines.append(
+            f"GDS {gd['version']}: projecting the {gd['arcs']:,} arcs in force today over "
+            f"{gd['nodes']:,} entities took {gd['projection_seconds']:.1f} s a direction."
+        )
     for name, ing in report["ingest"].items():
         steps = (
             f" (importer files {ing['files_seconds']:.1f} s, offline import and start "

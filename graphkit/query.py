@@ -462,6 +462,10 @@ class StoreStats(_Model):
     entities: int
     relationships: int
     sources: int
+    gds: str | None = Field(
+        default=None,
+        description="The Graph Data Science library's version on a Neo4j server that has it.",
+    )
 
 
 # ----------------------------------------------------------------------------- analytics

@@ -9,6 +9,8 @@ at 1e-12, hops, relationship ids) and each hop's strength computed as the embedd
 does, so both backends give the same paths; only the answer travels. The setting
 ``neo4j_traversal=layers`` keeps the older plan (one statement per hop, best paths kept
 here). Works with ``bolt://``, ``neo4j://`` and ``neo4j+s://`` (clusters, Aura) alike.
+A server's Graph Data Science library is detected at connect (:mod:`graphkit.store.neo4j_gds`
+says what it is used for, and why not for the answers).
 """
 
 from __future__ import annotations
@@ -45,10 +47,8 @@ from graphkit.profiles import Weights, cypher_weights
 from graphkit.query import MAX_DEPTH_LIMIT, IngestSummary, StoreStats
 from graphkit.readonly_cypher import check_plan, plain
 from graphkit.schema import (
-    RELATIONSHIPS,
     Confidence,
     EntityKind,
-    Flow,
     RelType,
     confidence_factor,
     fingerprint,
@@ -57,6 +57,7 @@ from graphkit.schema import (
 from graphkit.settings import Settings
 from graphkit.steps_cypher import arc_steps, hop_strength
 from graphkit.store.base import BestPaths, GraphStore, PathColumns, PathMap
+from graphkit.store.neo4j_gds import GdsProjection, detect_version, flow_types
 from graphkit.store.rows import cites
 from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
@@ -224,6 +225,10 @@ class Neo4jStore(GraphStore):
             ) from exc
         self.ensure_schema()
         self._check_fingerprint()
+        #: The server's Graph Data Science version, or ``None`` where it has none.
+        self.gds = detect_version(self._rows)
+        if self.gds:
+            log.info("Neo4j at %s has Graph Data Science %s", settings.neo4j_uri, self.gds)
 
     def opener(self) -> Callable[[], GraphStore] | None:
         return partial(Neo4jStore, self.settings)
@@ -604,17 +609,19 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ traversal
     @staticmethod
     def _flow_params(f: ResolvedFilters) -> dict[str, Any]:
-        by_flow: dict[Flow, list[str]] = {Flow.FORWARD: [], Flow.REVERSE: [], Flow.BOTH: []}
-        for rel_type in sorted(f.types):
-            flow = RELATIONSHIPS[rel_type].flow
-            if flow in by_flow:
-                by_flow[flow].append(rel_type.value)
-        return {
-            "forward": by_flow[Flow.FORWARD],
-            "reverse": by_flow[Flow.REVERSE],
-            "both": by_flow[Flow.BOTH],
-            **cypher_parameters(f),
-        }
+        return {**flow_types(f), **cypher_parameters(f)}
+
+    def gds_projection(
+        self, filters: ResolvedFilters, *, inbound: bool, time_budget: float
+    ) -> GdsProjection:
+        """The arcs a search with ``filters`` walks, projected into the server's GDS
+        catalog (close it to drop it). Refused where the server has no GDS."""
+        if not self.gds:
+            raise BackendUnavailable(
+                "this Neo4j server has no Graph Data Science library (scripts/neo4j-local "
+                "start --with-gds runs one that has it)"
+            )
+        return GdsProjection(self._rows, filters, inbound=inbound, time_budget=time_budget)
 
     def best_paths(
         self,
@@ -869,6 +876,7 @@ class Neo4jStore(GraphStore):
             entities=row["entities"],
             relationships=row["relationships"],
             sources=row["sources"],
+            gds=self.gds,
         )
 
     def close(self) -> None:

@@ -177,6 +177,7 @@ def test_a_refusal_after_written_rows_rolls_back_every_table(tmp_path: Path) -> 
         "entities": 0,
         "relationships": 0,
         "sources": 0,
+        "gds": None,
     }
     ok = store.write(batch.model_copy(update={"relationships": tuple(rels[:-1])}))
     assert ok.created == {"sources": 1, "entities": 2, "relationships": 7}
