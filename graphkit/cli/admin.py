@@ -43,7 +43,7 @@ def stats(backend: BackendOpt = None, store: StoreOpt = None, as_json: JsonOpt =
         else:
             out.print(
                 f"{s.backend}: {s.entities} entities, {s.relationships} relationships, "
-                f"{s.sources} sources"
+                f"{s.sources} sources" + (f" (Graph Data Science {s.gds})" if s.gds else "")
             )
 
     guarded(go)
