@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,10 @@ def test_benchmark_runs_side_by_side_with_neo4j(tmp_path: Path) -> None:
     assert all(row["neo4j_per_hop"]["n"] >= 1 for row in timed)  # the previous plan beside it
     table = (tmp_path / "bench.md").read_text(encoding="utf-8")
     assert "| Neo4j per hop |" in table and "per hop ÷ Neo4j" in table
+    if os.environ.get("GRAPHKIT_TEST_NEO4J_GDS") == "1":  # the server's floor beside it
+        assert report["gds"]["arcs"] > 0 and report["gds"]["nodes"] == report["graph"]["entities"]
+        assert all(row["gds_bfs"]["n"] >= 1 for row in timed)
+        assert "GDS 2." in table and "Neo4j ÷ GDS" in table
 
 
 @pytest.mark.neo4j
