@@ -133,14 +133,26 @@ def neo4j_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryEngi
 
 class LazyEngines(dict[str, QueryEngine]):
     """One embedded store per dataset, loaded on first use (a dataset whose data is missing
-    skips only the tests that use it)."""
+    skips only the tests that use it), and loaded again into a new file when a test wrote
+    to it: the next test compares against the dataset, not against what was left."""
 
     def __init__(self, root: Path) -> None:
         super().__init__()
         self.root = root
+        self._versions: dict[str, str | None] = {}
+        self._loads = 0
+
+    def __getitem__(self, name: str) -> QueryEngine:
+        eng = super().__getitem__(name)  # __missing__ loads it the first time
+        if eng.store.data_version() != self._versions[name]:
+            eng.store.close()
+            del self[name]
+            eng = super().__getitem__(name)
+        return eng
 
     def __missing__(self, name: str) -> QueryEngine:
-        settings = Settings(store=self.root / f"{name}.db")
+        self._loads += 1
+        settings = Settings(store=self.root / f"{name}-{self._loads}.db")
         eng = QueryEngine(EmbeddedStore(settings.store), settings)
         try:
             eng.ingest(DATASETS[name]())
@@ -148,6 +160,7 @@ class LazyEngines(dict[str, QueryEngine]):
             eng.store.close()
             raise
         self[name] = eng
+        self._versions[name] = eng.store.data_version()
         return eng
 
 
