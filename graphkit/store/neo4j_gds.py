@@ -11,13 +11,14 @@ the table shows how far a statement is from what the server's own engine does.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from graphkit import cypher
-from graphkit.errors import GraphkitError
+from graphkit.errors import BackendUnavailable, GraphkitError
 from graphkit.filters import ResolvedFilters, cypher_parameters, cypher_predicate
 from graphkit.profiles import cypher_weights
 from graphkit.schema import RELATIONSHIPS, Flow
@@ -26,14 +27,23 @@ from graphkit.steps_cypher import hop_strength
 #: Runs a read statement on the store: (query, what, timeout, **params) -> rows.
 Rows = Callable[..., list[dict[str, Any]]]
 
+log = logging.getLogger(__name__)
+
 
 def detect_version(rows: Rows) -> str | None:
     """The GDS version the server has, or ``None`` (listed functions first: calling a
-    function the server lacks fails to compile)."""
-    (found,) = rows(cypher.load("gds/version"), "GDS detection")
-    if not found["present"]:
+    function the server lacks fails to compile). A user the server does not let list or
+    call functions is taken as having no GDS: nothing graphkit answers depends on it."""
+    try:
+        (found,) = rows(cypher.load("gds/version"), "GDS detection")
+        if not found["present"]:
+            return None
+        (row,) = rows(cypher.load("gds/version_number"), "GDS detection")
+    except BackendUnavailable:
+        raise
+    except GraphkitError as exc:
+        log.info("cannot tell whether the server has GDS (%s): going without it", exc)
         return None
-    (row,) = rows(cypher.load("gds/version_number"), "GDS detection")
     return str(row["version"])
 
 
