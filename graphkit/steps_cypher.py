@@ -78,3 +78,22 @@ def hop_strength(var: str = "r") -> HopStrength:
     if not var.isidentifier():
         raise ValueError(f"not a Cypher variable: {var!r}")
     return HopStrength(_HOP_STRENGTH.format(r=var))
+
+
+def flow_types(types: Iterable[RelType]) -> dict[str, list[str]]:
+    """``types`` by the way influence flows along them (the schema's table), as the
+    ``$forward``, ``$reverse`` and ``$both`` lists the Cypher searches read.
+
+    >>> flow_types([RelType.SUBSIDIARY_OF, RelType.OWNS])
+    {'forward': ['OWNS'], 'reverse': ['SUBSIDIARY_OF'], 'both': []}
+    """
+    by_flow: dict[Flow, list[str]] = {Flow.FORWARD: [], Flow.REVERSE: [], Flow.BOTH: []}
+    for rel_type in sorted(set(types), key=lambda t: t.value):
+        flow = RELATIONSHIPS[rel_type].flow
+        if flow in by_flow:
+            by_flow[flow].append(rel_type.value)
+    return {
+        "forward": by_flow[Flow.FORWARD],
+        "reverse": by_flow[Flow.REVERSE],
+        "both": by_flow[Flow.BOTH],
+    }

@@ -9,8 +9,8 @@ at 1e-12, hops, relationship ids) and each hop's strength computed as the embedd
 does, so both backends give the same paths; only the answer travels. The setting
 ``neo4j_traversal=layers`` keeps the older plan (one statement per hop, best paths kept
 here). Works with ``bolt://``, ``neo4j://`` and ``neo4j+s://`` (clusters, Aura) alike.
-A server's Graph Data Science library is detected at connect (:mod:`graphkit.store.neo4j_gds`
-says what it is used for, and why not for the answers).
+A server's Graph Data Science library is detected when first asked
+(:mod:`graphkit.store.neo4j_gds` says what it is used for, and why not for the answers).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, Transaction
@@ -55,9 +55,9 @@ from graphkit.schema import (
     influence_arcs,
 )
 from graphkit.settings import Settings
-from graphkit.steps_cypher import arc_steps, hop_strength
+from graphkit.steps_cypher import arc_steps, flow_types, hop_strength
 from graphkit.store.base import BestPaths, GraphStore, PathColumns, PathMap
-from graphkit.store.neo4j_gds import GdsProjection, detect_version, flow_types
+from graphkit.store.neo4j_gds import GdsProjection, detect_version
 from graphkit.store.rows import cites
 from graphkit.text import search_text
 from graphkit.traversal import Arc, best_paths_layered, path_key
@@ -225,10 +225,15 @@ class Neo4jStore(GraphStore):
             ) from exc
         self.ensure_schema()
         self._check_fingerprint()
-        #: The server's Graph Data Science version, or ``None`` where it has none.
-        self.gds = detect_version(self._rows)
-        if self.gds:
-            log.info("Neo4j at %s has Graph Data Science %s", settings.neo4j_uri, self.gds)
+
+    @cached_property
+    def gds(self) -> str | None:
+        """The server's Graph Data Science version, or ``None`` where it has none: asked
+        once, when first wanted (a store opened for one analysis never pays for it)."""
+        version = detect_version(self._rows)
+        if version:
+            log.info("Neo4j at %s has Graph Data Science %s", self.settings.neo4j_uri, version)
+        return version
 
     def opener(self) -> Callable[[], GraphStore] | None:
         return partial(Neo4jStore, self.settings)
@@ -328,11 +333,15 @@ class Neo4jStore(GraphStore):
             s.run(cypher.load("admin/await_indexes"), seconds=SCHEMA_WAIT).consume()
 
     def wipe(self) -> None:
-        """Delete everything in the database (tests and explicit resets only)."""
+        """Delete everything in the database (tests and explicit resets only). The data
+        version moves on rather than starting again: a cache or a permalink that named an
+        earlier version must not take the next graph for the one it saw."""
+        before = int(self.data_version() or 0)
         with _translated("wipe"), self._driver.session(database=self.database) as s:
             for statement in cypher.statements("admin/wipe"):
                 s.run(statement).consume()
         self._set_meta("schema_fingerprint", fingerprint())
+        self._set_meta("generation", str(before + 1))
 
     def data_version(self) -> str | None:
         # A bulk-imported graph has no counter yet: it is version 0 until its first write.
@@ -609,7 +618,7 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ traversal
     @staticmethod
     def _flow_params(f: ResolvedFilters) -> dict[str, Any]:
-        return {**flow_types(f), **cypher_parameters(f)}
+        return {**flow_types(f.types), **cypher_parameters(f)}
 
     def gds_projection(
         self, filters: ResolvedFilters, *, inbound: bool, time_budget: float

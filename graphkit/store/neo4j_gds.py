@@ -1,5 +1,5 @@
-"""Graph Data Science (GDS) on a Neo4j server that has it: detected at connect, used as the
-server's own floor for a reach set.
+"""Graph Data Science (GDS) on a Neo4j server that has it: detected once, when first asked,
+and used as the server's own floor for a reach set.
 
 Why not for the answers themselves: no GDS algorithm gives a layered strongest-path search
 with graphkit's tie-breaks (strength at 1e-12, then fewer hops, then relationship ids) within
@@ -18,11 +18,11 @@ from types import TracebackType
 from typing import Any
 
 from graphkit import cypher
-from graphkit.errors import BackendUnavailable, GraphkitError
+from graphkit.errors import BackendUnavailable, GraphkitError, InvalidQuery
 from graphkit.filters import ResolvedFilters, cypher_parameters, cypher_predicate
 from graphkit.profiles import cypher_weights
-from graphkit.schema import RELATIONSHIPS, Flow
-from graphkit.steps_cypher import hop_strength
+from graphkit.query import MAX_DEPTH_LIMIT
+from graphkit.steps_cypher import flow_types, hop_strength
 
 #: Runs a read statement on the store: (query, what, timeout, **params) -> rows.
 Rows = Callable[..., list[dict[str, Any]]]
@@ -47,20 +47,6 @@ def detect_version(rows: Rows) -> str | None:
     return str(row["version"])
 
 
-def flow_types(filters: ResolvedFilters) -> dict[str, list[str]]:
-    """The requested types by the way influence flows along them (the schema's table)."""
-    by_flow: dict[Flow, list[str]] = {Flow.FORWARD: [], Flow.REVERSE: [], Flow.BOTH: []}
-    for rel_type in sorted(filters.types):
-        flow = RELATIONSHIPS[rel_type].flow
-        if flow in by_flow:
-            by_flow[flow].append(rel_type.value)
-    return {
-        "forward": by_flow[Flow.FORWARD],
-        "reverse": by_flow[Flow.REVERSE],
-        "both": by_flow[Flow.BOTH],
-    }
-
-
 class GdsProjection:
     """The arcs a search with ``filters`` may walk (against the flow when ``inbound``),
     projected into GDS's in-memory catalog under a name of its own; dropped on close.
@@ -83,7 +69,7 @@ class GdsProjection:
             timeout=time_budget,
             graph=self.name,
             inbound=inbound,
-            **flow_types(filters),
+            **flow_types(filters.types),
             **cypher_parameters(filters),
             **cypher_weights(filters.weights),
         )
@@ -96,8 +82,10 @@ class GdsProjection:
     ) -> tuple[int, list[str]]:
         """How many entities are within ``max_depth`` arcs of ``anchor`` (not counting it),
         and with ``ids`` which, in GDS's visiting order."""
-        if not 1 <= max_depth:
-            raise GraphkitError(f"max_depth must be at least 1, got {max_depth}")
+        if not 1 <= max_depth <= MAX_DEPTH_LIMIT:  # bounded like every traversal
+            raise InvalidQuery(
+                f"max_depth must be 1 to {MAX_DEPTH_LIMIT}, got {max_depth}", parameter="max_depth"
+            )
         found = self._rows(
             cypher.load("gds/reach"),
             "GDS search",

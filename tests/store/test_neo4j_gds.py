@@ -1,4 +1,4 @@
-"""Graph Data Science on the server: detected at connect, and its breadth-first search over a
+"""Graph Data Science on the server: detected when first asked, and its breadth-first search over a
 projection of the search's arcs finds exactly who the search reaches.
 
 ``scripts/test`` starts its throwaway server with OpenGDS (``scripts/neo4j-local start
@@ -14,14 +14,17 @@ from datetime import date
 import pytest
 
 from graphkit.engine import QueryEngine
-from graphkit.errors import BackendUnavailable
+from graphkit.errors import BackendUnavailable, InvalidQuery
 from graphkit.filters import ResolvedFilters, Traversal
-from graphkit.query import Filters
+from graphkit.query import MAX_DEPTH_LIMIT, Filters
 from graphkit.schema import RelType
 from graphkit.store.neo4j import Neo4jStore
 from tests.backends import pair
+from tests.conformance.datasets import DATASETS
 
 pytestmark = pytest.mark.neo4j
+
+R = "rotterdam-port-logistics-data"
 
 
 def _store(neo4j_engine: QueryEngine) -> Neo4jStore:
@@ -108,9 +111,27 @@ def test_projections_are_dropped_and_hostile_anchors_find_nothing(
             name = projection.name
             for anchor in ("no-such-entity", "x'}) DETACH DELETE n //", "", "é" * 5000):
                 assert projection.reached(anchor, 6, ids=True) == (0, [])
+            for depth in (0, -1, MAX_DEPTH_LIMIT + 1):  # bounded like every traversal
+                with pytest.raises(InvalidQuery, match="max_depth"):
+                    projection.reached(R, depth)
             raise RuntimeError("a failure inside the block")
     listed = gds_store._rows(  # noqa: SLF001
         "CALL gds.graph.list() YIELD graphName RETURN collect(graphName) AS names", "test"
     )
     assert name not in listed[0]["names"]
     assert gds_store.stats() == before
+
+
+def test_a_wipe_moves_the_data_version_on(
+    neo4j_engine: QueryEngine, embedded_engines: dict[str, QueryEngine]
+) -> None:
+    """A wipe and a reload reach the same write count as before; the data version must not
+    repeat then, or a cache (or the test pair) takes the new graph for the old one."""
+    store = _store(neo4j_engine)
+    pair("cycles", embedded_engines, neo4j_engine)
+    loaded = store.data_version()
+    store.wipe()
+    assert int(store.data_version() or 0) == int(loaded or 0) + 1
+    neo4j_engine.ingest(DATASETS["cycles"]())
+    assert store.data_version() != loaded
+    assert pair("cycles", embedded_engines, neo4j_engine).neo4j.stats().entities == 5
