@@ -32,13 +32,11 @@ from graphkit.kernels import (
     ARC_OTHER,
     ARC_REL,
     ARC_WEIGHT,
-    KEY,
+    BEST,
     LABEL,
-    STRENGTH,
     collect,
     collect_scan,
-    new_candidates,
-    new_state,
+    new_rows,
     rank_range,
     relax,
     reset,
@@ -258,12 +256,8 @@ class _Scratch(threading.local):
 
     def ensure(self, n: int) -> None:
         if self.size != n:
-            self.state = new_state(n)
-            self.fstate = self.state.view(np.float64)
-            self.cand = new_candidates(n)
-            self.fcand = self.cand.view(np.float64)
-            self.key = np.full(n, -1, dtype=np.int64)
-            self.mark = np.zeros(n, dtype=np.uint8)
+            self.rows = new_rows(n)
+            self.frows = self.rows.view(np.float64)
             self.size = n
 
 
@@ -450,9 +444,7 @@ class ArcIndex:
             raise KeyError(anchor)
         sc = self._scratch
         sc.ensure(n)
-        sc.fstate[root, STRENGTH] = 1.0
-        sc.state[root, KEY], sc.state[root, LABEL] = STRENGTH_SCALE, 0
-        sc.key[root] = STRENGTH_SCALE
+        sc.frows[root, BEST], sc.rows[root, LABEL] = 1.0, 0
         labelled: list[IntArray] = [np.array([root], dtype=np.int64)]
         parents: list[IntArray] = [_NONE]
         rels: list[IntArray] = [_NONE]
@@ -475,8 +467,7 @@ class ArcIndex:
                             ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
                             label_by_rank, strength_by_rank, n_labels,
                             n_labels + COMPILED_LABELS, wide,
-                            min_strength, STRENGTH_SCALE, sc.state, sc.fstate, sc.cand, sc.fcand,
-                            sc.key, sc.mark,
+                            min_strength, STRENGTH_SCALE, sc.rows, sc.frows,
                         )
                     )  # fmt: skip
                 labelled.append(found)
@@ -484,7 +475,7 @@ class ArcIndex:
                 rels.append(r)
                 n_labels += len(found)
         except BaseException:
-            reset(np.concatenate(labelled), sc.state, sc.key)
+            reset(np.concatenate(labelled), sc.rows, sc.frows)
             raise
         nodes, strength, key, hops, label = _collect(np.concatenate(labelled), sc, self.parts)
         return Reached(
@@ -517,7 +508,7 @@ def _wide_layer(
     pool = _pool()
     try:
         args = (arcs, farcs, arc_ok, n_rels, frontier, rank, strength_by_rank,
-                min_strength, STRENGTH_SCALE, sc.cand, sc.fcand, sc.key, sc.mark)  # fmt: skip
+                min_strength, STRENGTH_SCALE, sc.rows, sc.frows)  # fmt: skip
         found = _each(
             pool, [partial(relax, ptr, *args, bounds[p], bounds[p + 1]) for p in range(parts)]
         )
@@ -527,8 +518,8 @@ def _wide_layer(
         rels = np.empty(t, dtype=np.int64)
         parent_rank = np.empty(t, dtype=np.int64)
         new_s = np.empty(t, dtype=np.float64)
-        common = (n_rels, label_by_rank, depth, first_label, sc.state, sc.fstate, sc.cand,
-                  sc.fcand, sc.key, sc.mark, parents, rels, parent_rank, new_s)  # fmt: skip
+        common = (n_rels, label_by_rank, depth, first_label, sc.rows, sc.frows, parents, rels,
+                  parent_rank, new_s)  # fmt: skip
         _each(
             pool,
             [partial(settle, h, int(o), *common) for h, o in zip(found, offsets, strict=False)],
@@ -575,11 +566,11 @@ def _collect(
     """Final labels of a search (:func:`graphkit.kernels.collect`, or
     :func:`graphkit.kernels.collect_scan` when labels cover a large share of the nodes), a
     large one in ``parts`` ranges of nodes."""
-    n, m = sc.state.shape[0], len(labelled)
+    n, m = sc.rows.shape[0], len(labelled)
     if m * SCAN_SHARE >= n:  # many rows hold a label: stream them all
-        part: Callable[..., Any] = partial(collect_scan, sc.state, sc.fstate, sc.key, m)
+        part: Callable[..., Any] = partial(collect_scan, sc.rows, sc.frows, STRENGTH_SCALE, m)
     else:
-        part = partial(collect, labelled, sc.state, sc.fstate, sc.key)
+        part = partial(collect, labelled, sc.rows, sc.frows, STRENGTH_SCALE)
     if m < PARALLEL_FRONTIER or parts == 1:
         return part(0, n)  # type: ignore[no-any-return]
     bounds = part_bounds(n, parts)

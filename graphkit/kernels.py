@@ -2,12 +2,11 @@
 
 Why: a layer of a giant answer touches millions of arcs; numpy needs a dozen passes over
 them, a compiled loop needs one. On a graph of millions the cost is memory misses, not
-arithmetic, so what each arc tests sits in small dense arrays: the label keys (8 bytes a
-node, raised in place to the best candidate's key while a layer is relaxed), the candidate
-marks (1 byte) and the candidates' order and strength (16 bytes). A node's label (strength,
-key, label number, hops) is one 32-byte row, written once per improvement. An arc is one
-24-byte row. Only touched rows are reset, so a small answer costs time in proportion to its
-size, not the graph's.
+arithmetic, so everything an arc reads or writes about its head sits in one 32-byte node
+row (two to a cache line): the strength the head holds (its label's, raised in place to
+the best candidate's while a layer is relaxed), the candidate's order, the label number
+and hops. An arc is one 24-byte row. Only touched rows are reset, so a small answer costs
+time in proportion to its size, not the graph's.
 """
 
 from __future__ import annotations
@@ -17,29 +16,27 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-#: Columns of the per-node label rows (int64; STRENGTH is read through a float64 view).
-STRENGTH, KEY, LABEL, HOPS = range(4)
-STATE_COLUMNS = 4
-#: Columns of the per-node candidate rows (int64; CAND_STRENGTH through a float64 view):
-#: the order (parent rank times relationships, plus the relationship number) and strength
-#: of a head's best candidate in the layer being relaxed; ``mark`` says a row holds one.
-CAND_ORDER, CAND_STRENGTH = range(2)
-CAND_COLUMNS = 2
+#: Columns of the per-node rows (int64; BEST is read through a float64 view). BEST is the
+#: strength of the node's label (-1 at rest: none), raised while a layer is relaxed to its
+#: best candidate's; ORDER is that candidate's order (parent rank times relationships, plus
+#: the relationship number), -1 when the node has no candidate in the layer. A node's key,
+#: its strength at ``scale`` rounded half to even, is computed from BEST where needed.
+BEST, ORDER, LABEL, HOPS = range(4)
+ROW_COLUMNS = 4
 #: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
 ARC_OTHER, ARC_REL, ARC_WEIGHT = range(3)
+#: A node's arcs into a range of heads are found by a linear scan up to this many arcs, by
+#: binary search beyond (most nodes have a handful; the search's branches cost more there).
+_LINEAR_ARCS = 16
 
 
-def new_state(n: int) -> Any:
-    """Per-node label rows at rest: no label."""
-    state = np.zeros((n, STATE_COLUMNS), dtype=np.int64)
-    state[:, KEY] = -1
-    state[:, LABEL] = -1
-    return state
-
-
-def new_candidates(n: int) -> Any:
-    """Per-node candidate rows (read only where ``mark`` is set, so never reset)."""
-    return np.zeros((n, CAND_COLUMNS), dtype=np.int64)
+def new_rows(n: int) -> Any:
+    """Per-node rows at rest: no label, no candidate."""
+    rows = np.zeros((n, ROW_COLUMNS), dtype=np.int64)
+    rows.view(np.float64)[:, BEST] = -1.0
+    rows[:, ORDER] = -1
+    rows[:, LABEL] = -1
+    return rows
 
 
 @njit(cache=True, nogil=True)
@@ -57,12 +54,8 @@ def expand_layer(
     scale: float,
     depth: int,
     first_label: int,
-    state: Any,
-    fstate: Any,
-    cand: Any,
-    fcand: Any,
-    key: Any,
-    mark: Any,
+    rows: Any,
+    frows: Any,
     last: bool,
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
     """One layer of the search: the winning arc per improved head, applied to the labels.
@@ -74,7 +67,7 @@ def expand_layer(
     """
     heads = relax(
         ptr, arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
-        min_strength, scale, cand, fcand, key, mark, 0, state.shape[0],
+        min_strength, scale, rows, frows, 0, rows.shape[0],
     )  # fmt: skip
     t = heads.shape[0]
     parents = np.empty(t, np.int64)
@@ -82,8 +75,8 @@ def expand_layer(
     parent_rank = np.empty(t, np.int64)
     new_s = np.empty(t, np.float64)
     settle(
-        heads, 0, n_rels, label_by_rank, depth, first_label, state, fstate, cand, fcand,
-        key, mark, parents, rels, parent_rank, new_s,
+        heads, 0, n_rels, label_by_rank, depth, first_label, rows, frows, parents, rels,
+        parent_rank, new_s,
     )  # fmt: skip
     if not last:
         rank_of, labels_out, strengths_out = rank_layer(
@@ -98,6 +91,10 @@ def expand_layer(
 def _first_head_from(arcs: Any, lo: int, hi: int, head: int) -> int:
     """The first arc in ``lo..hi`` (one node's arcs, ascending by head) to a head at or
     above ``head``."""
+    if hi - lo <= _LINEAR_ARCS:
+        while lo < hi and arcs[lo, ARC_OTHER] < head:
+            lo += 1
+        return lo
     while lo < hi:
         m = (lo + hi) >> 1
         if arcs[m, ARC_OTHER] < head:
@@ -119,33 +116,31 @@ def relax(
     strength_by_rank: Any,
     min_strength: float,
     scale: float,
-    cand: Any,
-    fcand: Any,
-    key: Any,
-    mark: Any,
+    rows: Any,
+    frows: Any,
     low: int,
     high: int,
 ) -> Any:
     """Each head in ``low <= head < high`` gets the best candidate the frontier offers it.
     A node's arcs sit in ``ptr[node]..ptr[node + 1]`` ascending by head, so the ones into
-    the range are found by two binary searches (none for the whole range): threads given
-    disjoint ranges read disjoint arcs and never write the same row.
+    the range are found by a short scan or a binary search (none for the whole range):
+    threads given disjoint ranges read disjoint arcs and never write the same row.
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
     than every other candidate, then when its parent path ranks first (``frontier_rank``,
-    aligned with ``frontier``), then when its relationship number is smaller. ``key[head]``
-    is raised to the winning candidate's key as it goes (a candidate always becomes the
-    head's label in :func:`settle`), so one read tells an arc whether it can win at all;
-    ``mark[head]`` says whether that key is a candidate's, which an equal key may still
-    beat by order, or the label's, which wins ties. The frontier's strengths are read by
-    rank from a compact array, never from node rows: on a giant layer those rows are
-    scattered over the whole table.
+    aligned with ``frontier``), then when its relationship number is smaller. The head's
+    BEST is raised to the winning candidate's strength as it goes (a candidate always
+    becomes the head's label in :func:`settle`), so one row read tells an arc whether it
+    can win at all; ORDER says whether that strength is a candidate's, which an equal key
+    may still beat by order, or the label's, which wins ties. The frontier's strengths are
+    read by rank from a compact array, never from node rows: on a giant layer those rows
+    are scattered over the whole table.
 
     Returns the heads that got a candidate, in ascending order.
     """
     touched = np.empty(64, np.int64)
     t = 0
-    whole = low == 0 and high == key.shape[0]
+    whole = low == 0 and high == rows.shape[0]
     for i in range(frontier.shape[0]):
         node = frontier[i]
         rank = frontier_rank[i]
@@ -162,30 +157,29 @@ def relax(
             s = here * farcs[p, ARC_WEIGHT]
             if s <= 0.0 or s < min_strength:
                 continue
-            k = np.int64(np.rint(s * scale))
-            top = key[head]
+            k = np.rint(s * scale)
+            top = np.rint(frows[head, BEST] * scale)
             if k < top:
                 continue
             order = parent_order + arcs[p, ARC_REL]
-            if mark[head] == 0:
+            held = rows[head, ORDER]
+            if held < 0:
                 if k == top:
                     continue  # the label's own key: the older path wins the tie
                 if t == touched.shape[0]:
                     touched = _grow(touched, 2 * t)
                 touched[t] = head
                 t += 1
-                mark[head] = 1
-            elif k == top and order >= cand[head, CAND_ORDER]:
+            elif k == top and order >= held:
                 continue
-            key[head] = k
-            cand[head, CAND_ORDER] = order
-            fcand[head, CAND_STRENGTH] = s
+            frows[head, BEST] = s
+            rows[head, ORDER] = order
     if t * 16 <= high - low:
         return np.sort(touched[:t])
-    heads = np.empty(t, np.int64)  # many: a scan of the marks beats a sort
+    heads = np.empty(t, np.int64)  # many: a scan of the rows beats a sort
     w = 0
     for node in range(low, high):
-        if mark[node]:
+        if rows[node, ORDER] >= 0:
             heads[w] = node
             w += 1
     return heads
@@ -199,34 +193,28 @@ def settle(
     label_by_rank: Any,
     depth: int,
     first_label: int,
-    state: Any,
-    fstate: Any,
-    cand: Any,
-    fcand: Any,
-    key: Any,
-    mark: Any,
+    rows: Any,
+    frows: Any,
     parents: Any,
     rels: Any,
     parent_rank: Any,
     new_s: Any,
 ) -> None:
     """The candidates :func:`relax` left for ``heads`` become labels ``first_label + offset``
-    onward (their keys are already in ``key``); parent label, relationship, parent rank and
-    strength go to the output arrays from ``offset`` on, and ``mark`` is zeros again."""
+    onward (their strengths are already in BEST); parent label, relationship, parent rank
+    and strength go to the output arrays from ``offset`` on, and ORDER is -1 again."""
     for i in range(heads.shape[0]):
         head = heads[i]
         w = offset + i
-        order = cand[head, CAND_ORDER]
+        order = rows[head, ORDER]
         rank = order // n_rels
         parent_rank[w] = rank
         rels[w] = order % n_rels
         parents[w] = label_by_rank[rank]
-        new_s[w] = fcand[head, CAND_STRENGTH]  # the parent's strength times the arc's
-        fstate[head, STRENGTH] = new_s[w]
-        state[head, KEY] = key[head]
-        state[head, HOPS] = depth + 1
-        state[head, LABEL] = first_label + w
-        mark[head] = 0
+        new_s[w] = frows[head, BEST]  # the parent's strength times the arc's
+        rows[head, ORDER] = -1
+        rows[head, HOPS] = depth + 1
+        rows[head, LABEL] = first_label + w
 
 
 @njit(cache=True, nogil=True)
@@ -334,12 +322,8 @@ def search_layers(
     big_frontier: int,
     min_strength: float,
     scale: float,
-    state: Any,
-    fstate: Any,
-    cand: Any,
-    fcand: Any,
-    key: Any,
-    mark: Any,
+    rows: Any,
+    frows: Any,
 ) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
     """Layers from ``depth`` on, in one compiled call, until ``max_depth``, an empty frontier,
     ``label_budget`` labels in all, or (after the first layer) a frontier of ``big_frontier``
@@ -361,8 +345,8 @@ def search_layers(
             break  # the caller runs this layer on every core
         frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
             ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
-            strength_by_rank, min_strength, scale, depth, n_labels, state, fstate,
-            cand, fcand, key, mark, depth + 1 >= max_depth,
+            strength_by_rank, min_strength, scale, depth, n_labels, rows, frows,
+            depth + 1 >= max_depth,
         )  # fmt: skip
         depth += 1
         t = frontier.shape[0]
@@ -391,10 +375,11 @@ def search_layers(
 
 @njit(cache=True, nogil=True)
 def collect(
-    labelled: Any, state: Any, fstate: Any, key: Any, low: int, high: int
+    labelled: Any, rows: Any, frows: Any, scale: float, low: int, high: int
 ) -> tuple[Any, Any, Any, Any, Any]:
-    """Each reached node in ``low <= node < high`` with its final label, as compact arrays,
-    and the touched rows of the range reset.
+    """Each reached node in ``low <= node < high`` with its final label (strength, key at
+    ``scale``, hops, label number), as compact arrays, and the touched rows of the range
+    reset.
 
     ``labelled`` lists the node of every label in label order (label 0 is the anchor). One
     pass from the last label back: a node's final label is the first of its labels met, and
@@ -412,22 +397,22 @@ def collect(
         node = labelled[p]
         if node < low or node >= high:
             continue
-        if state[node, LABEL] == p:
+        if rows[node, LABEL] == p:
             w -= 1
             nodes[w] = node
-            s[w] = fstate[node, STRENGTH]
-            k[w] = state[node, KEY]
-            h[w] = state[node, HOPS]
+            s[w] = frows[node, BEST]
+            k[w] = np.int64(np.rint(s[w] * scale))
+            h[w] = rows[node, HOPS]
             lab[w] = p
-            _rest(node, state, key)
+            _rest(node, rows, frows)
     if m and low <= labelled[0] < high:
-        reset(labelled[:1], state, key)
+        reset(labelled[:1], rows, frows)
     return nodes[w:], s[w:], k[w:], h[w:], lab[w:]
 
 
 @njit(cache=True, nogil=True)
 def collect_scan(
-    state: Any, fstate: Any, key: Any, m: int, low: int, high: int
+    rows: Any, frows: Any, scale: float, m: int, low: int, high: int
 ) -> tuple[Any, Any, Any, Any, Any]:
     """What :func:`collect` returns (in node order), read by one sequential pass over the
     rows of ``low <= node < high`` instead of one scattered read per label: when a search
@@ -443,36 +428,34 @@ def collect_scan(
     lab = np.empty(m, np.int64)
     w = 0
     for node in range(low, high):
-        p = state[node, LABEL]
+        p = rows[node, LABEL]
         if p < 0:
             continue
         if p > 0:
             nodes[w] = node
-            s[w] = fstate[node, STRENGTH]
-            k[w] = state[node, KEY]
-            h[w] = state[node, HOPS]
+            s[w] = frows[node, BEST]
+            k[w] = np.int64(np.rint(s[w] * scale))
+            h[w] = rows[node, HOPS]
             lab[w] = p
             w += 1
-        _rest(node, state, key)
+        _rest(node, rows, frows)
     return nodes[:w], s[:w], k[:w], h[:w], lab[:w]
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _rest(node: int, state: Any, key: Any) -> None:
-    """Put one node row back at rest (no label); candidate rows are unmarked by settle."""
-    key[node] = -1
-    state[node, STRENGTH] = 0
-    state[node, KEY] = -1
-    state[node, LABEL] = -1
-    state[node, HOPS] = 0
+def _rest(node: int, rows: Any, frows: Any) -> None:
+    """Put one node row back at rest (no label, no candidate)."""
+    frows[node, BEST] = -1.0
+    rows[node, ORDER] = -1
+    rows[node, LABEL] = -1
+    rows[node, HOPS] = 0
 
 
 @njit(cache=True, nogil=True)
-def reset(labelled: Any, state: Any, key: Any) -> None:
+def reset(labelled: Any, rows: Any, frows: Any) -> None:
     """Put the rows of every labelled node back to rest."""
     for p in range(labelled.shape[0]):
-        node = labelled[p]
-        _rest(node, state, key)
+        _rest(labelled[p], rows, frows)
 
 
 @njit(cache=True, nogil=True)
