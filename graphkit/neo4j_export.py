@@ -36,7 +36,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "nodes-claims.csv": ("id:ID(Claim)", "type", "source", "target", "body", ":LABEL"),
     "nodes-idkeys.csv": ("key:ID(IdKey)", ":LABEL"),
     "nodes-merges.csv": ("merged", "canonical", "reason", ":LABEL"),
-    # The schema fingerprint the edges' strengths were derived under (see schema.fingerprint).
+    # The schema fingerprint the edges' strengths were derived under (see schema.fingerprint)
+    # and the exported store's data version.
     "nodes-meta.csv": ("key", "value", ":LABEL"),
     "relationships-cites.csv": (":START_ID(Claim)", ":END_ID(Source)", "stance", ":TYPE"),
     "relationships-identified.csv": (":START_ID(Entity)", ":END_ID(IdKey)", ":TYPE"),
@@ -145,6 +146,7 @@ def write_import_files(store: GraphStore, folder: Path) -> ImportFiles:
     more; each writes its own part files.
     """
     _clear(folder)
+    version = store.data_version()
     parts = max(1, min(_CORES, store.stats().relationships // PART_RELATIONSHIPS))
     split = store.export_split(parts) if parts > 1 else None
     names = [n for n in HEADERS if split is None or n not in _RELATIONSHIP_FILES]
@@ -171,7 +173,10 @@ def write_import_files(store: GraphStore, folder: Path) -> ImportFiles:
         merges = store.merge_decisions()
         out.free_text(*(reason for _, _, reason in merges))
         out.rows("nodes-merges.csv", [(m, c, r, "Merge") for m, c, r in merges])
-        out.rows("nodes-meta.csv", [("schema_fingerprint", fingerprint(), "GraphkitMeta")])
+        meta = [("schema_fingerprint", fingerprint(), "GraphkitMeta")]
+        if version is not None:  # the import is the same data: it carries the same version
+            meta.append(("generation", version, "GraphkitMeta"))
+        out.rows("nodes-meta.csv", meta)
         for worker in workers:
             for name, count in worker.result().items():
                 out.result.counts[name] = out.result.counts.get(name, 0) + count

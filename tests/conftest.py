@@ -28,6 +28,13 @@ TODAY = "2026-11-22"
 
 
 @pytest.fixture
+def same_first_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Embedded stores made in the test count their data versions from one start (normally
+    the clock), so two files loaded alike compare equal table by table, version included."""
+    monkeypatch.setattr("graphkit.store.embedded.first_generation", lambda: 1)
+
+
+@pytest.fixture
 def engine(tmp_path: Path) -> Iterator[QueryEngine]:
     """An empty embedded store in a fresh file."""
     settings = Settings(store=tmp_path / "graph.db")

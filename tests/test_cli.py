@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graphkit.store.embedded import EmbeddedStore
 from tests.conftest import SEED
 
 
@@ -138,6 +139,13 @@ def test_export_neo4j_writes_importer_files(tmp_path: Path) -> None:
     edges = (tmp_path / "files" / "relationships-edges.csv").read_text(encoding="utf-8")
     assert '"logink","rotterdam-port-logistics-data"' in edges
     assert not (tmp_path / "files" / "multiline").exists()
+    # The import is the same data, so it carries the store's data version (a permalink to
+    # the store then holds for the imported server).
+    opened = EmbeddedStore(store)
+    version = opened.data_version()
+    opened.close()
+    meta = (tmp_path / "files" / "nodes-meta.csv").read_text(encoding="utf-8")
+    assert f'"generation","{version}","GraphkitMeta"' in meta
 
 
 def test_a_spreadsheet_saved_by_excel_loads_and_strays_are_named(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ so scoring and wording are written once.
 from __future__ import annotations
 
 import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,19 @@ from graphkit.traversal import STRENGTH_SCALE, Arc, strength_key
 Ranked = tuple[str, float, tuple[str, ...]]
 
 log = logging.getLogger("graphkit.store")
+
+
+def first_generation() -> int:
+    """The data version a new graph starts counting from: the clock, in microseconds.
+
+    Why: a permalink names a data version to say whether an answer may have changed since.
+    A store made again from scratch (a deleted file, a new import, a wiped database) that
+    counted from zero again would reach versions an earlier graph showed, and a citation of
+    that graph would take the new data for the old. Starting from the clock, a new graph's
+    versions lie above every version of a graph made before it (unless that graph saw more
+    writes than microseconds passed between the two).
+    """
+    return time.time_ns() // 1000
 
 
 class BestPaths(Protocol):

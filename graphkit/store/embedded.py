@@ -49,7 +49,7 @@ from graphkit.pattern import HopFacts, Pattern
 from graphkit.pattern import search as search_pattern
 from graphkit.query import IngestSummary, StoreStats
 from graphkit.schema import Confidence, EntityKind, confidence_factor, fingerprint
-from graphkit.store.base import BestPaths, GraphStore
+from graphkit.store.base import BestPaths, GraphStore, first_generation
 from graphkit.store.rows import EntityRow, RelationshipRow, SourceRow
 from graphkit.text import search_text
 from graphkit.traversal import Arc, k_best_paths
@@ -187,7 +187,9 @@ class EmbeddedStore(GraphStore):
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
             )
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('generation', ?)", (str(first_generation()),)
+            )
             layout = self._meta("schema_version")
         except sqlite3.Error as exc:
             raise BackendUnavailable(f"cannot open embedded store {self.path!r}: {exc}") from exc

@@ -56,7 +56,7 @@ from graphkit.schema import (
 )
 from graphkit.settings import Settings
 from graphkit.steps_cypher import arc_steps, flow_types, hop_strength
-from graphkit.store.base import BestPaths, GraphStore, PathColumns, PathMap
+from graphkit.store.base import BestPaths, GraphStore, PathColumns, PathMap, first_generation
 from graphkit.store.neo4j_gds import GdsProjection, detect_version
 from graphkit.store.rows import cites
 from graphkit.text import search_text
@@ -187,6 +187,12 @@ def _path_strength(row: Mapping[str, Any], weights: Weights | None) -> float:
         for rel_type, share, conf, number in row["facts"]:
             strength *= _weigh(weights, rel_type, share, conf, number)
     return strength
+
+
+def _bump(tx: Transaction) -> None:
+    """Count one more change to the data, inside the writing transaction; the first change
+    of a database starts from the clock (see :func:`graphkit.store.base.first_generation`)."""
+    tx.run(cypher.load("write/bump_generation"), first=first_generation()).consume()
 
 
 def _chunks(rows: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
@@ -334,17 +340,19 @@ class Neo4jStore(GraphStore):
 
     def wipe(self) -> None:
         """Delete everything in the database (tests and explicit resets only). The data
-        version moves on rather than starting again: a cache or a permalink that named an
+        version moves on rather than starting again (to the clock, see
+        :func:`graphkit.store.base.first_generation`): a cache or a permalink that named an
         earlier version must not take the next graph for the one it saw."""
         before = int(self.data_version() or 0)
         with _translated("wipe"), self._driver.session(database=self.database) as s:
             for statement in cypher.statements("admin/wipe"):
                 s.run(statement).consume()
         self._set_meta("schema_fingerprint", fingerprint())
-        self._set_meta("generation", str(before + 1))
+        self._set_meta("generation", str(max(before + 1, first_generation())))
 
     def data_version(self) -> str | None:
-        # A bulk-imported graph has no counter yet: it is version 0 until its first write.
+        # An import carries its store's version; a database never written to (or imported
+        # by an earlier graphkit) has none yet: version 0 until its first write.
         return self._meta("generation") or "0"
 
     def _meta(self, key: str) -> str | None:
@@ -473,7 +481,7 @@ class Neo4jStore(GraphStore):
             rels = classify(tx, "Claim", "relationships", batch.relationships)
             self._write_relationships(tx, rels, batch)
             if sources or changed or rels:
-                tx.run(cypher.load("write/bump_generation")).consume()
+                _bump(tx)
 
         self._write(work, "ingest")
         return IngestSummary(**counts)
@@ -844,14 +852,14 @@ class Neo4jStore(GraphStore):
             tx.run(
                 cypher.load("write/record_merge"), merged=merged, canonical=canonical, reason=reason
             ).consume()
-            tx.run(cypher.load("write/bump_generation")).consume()
+            _bump(tx)
 
         self._write(work, "merge")
 
     def delete_entity(self, entity_id: str) -> None:
         def work(tx: Transaction) -> int:
             row = tx.run(cypher.load("write/delete_entity"), id=entity_id).single(strict=True)
-            tx.run(cypher.load("write/bump_generation")).consume()
+            _bump(tx)
             return int(row["deleted"])
 
         if not self._write(work, "delete") and self.entity_kinds([entity_id]):

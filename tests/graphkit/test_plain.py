@@ -27,6 +27,9 @@ from ingest import read_path
 from ingest.curated import read_curated
 from tests.conftest import ROOT, SEED
 
+#: Whole files are compared, data versions included.
+pytestmark = pytest.mark.usefixtures("same_first_version")
+
 DATA = ROOT.parent / "shared" / "data"
 
 

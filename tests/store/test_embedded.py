@@ -116,6 +116,27 @@ def test_store_is_durable_across_reopen(tmp_path: Path) -> None:
     assert mode == "wal"
 
 
+def test_a_store_made_again_never_repeats_a_data_version(tmp_path: Path) -> None:
+    """A permalink names the data version its answer came from. A store deleted and loaded
+    again with other data, after the same number of writes, must show another version, or
+    the permalink would take the new data for the one it cited."""
+    path = tmp_path / "again.db"
+    records = list(read_curated(SEED))
+    shown: list[int] = []
+    for batch in (records, records[:-1]):  # other data: one relationship less
+        store = EmbeddedStore(path)
+        QueryEngine(store).ingest(batch)
+        shown.append(int(store.data_version() or 0))
+        store.close()
+        for file in tmp_path.glob("again.db*"):
+            file.unlink()
+    assert shown[1] > shown[0]
+    fresh = [EmbeddedStore(tmp_path / f"{name}.db") for name in ("a", "b")]
+    assert fresh[0].data_version() != fresh[1].data_version()
+    for store in fresh:
+        store.close()
+
+
 def test_index_snapshot_is_reused_and_never_stale(tmp_path: Path) -> None:
     """Opening a store reads the saved traversal columns; any later write invalidates them."""
     path = tmp_path / "snap.db"
@@ -184,6 +205,7 @@ def test_a_refusal_after_written_rows_rolls_back_every_table(tmp_path: Path) -> 
     store.close()
 
 
+@pytest.mark.usefixtures("same_first_version")
 def test_bulk_load_builds_lookup_indexes_at_the_end(tmp_path: Path) -> None:
     plain, bulk = tmp_path / "plain.db", tmp_path / "bulk.db"
     QueryEngine(EmbeddedStore(plain)).ingest_stream(read_curated(SEED), batch_size=40)

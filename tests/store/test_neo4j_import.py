@@ -62,6 +62,8 @@ def test_imported_database_holds_what_the_store_held(
     imported: tuple[QueryEngine, QueryEngine],
 ) -> None:
     staging, neo = imported
+    # The same data, so the same data version: a permalink to the staging store holds here.
+    assert neo.store.data_version() == staging.store.data_version() != "0"
     assert neo.stats().model_dump(exclude={"backend"}) == staging.stats().model_dump(
         exclude={"backend"}
     )
