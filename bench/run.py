@@ -269,10 +269,14 @@ def _gds_projections(
     _say(f"GDS {store.gds}: project the arcs in force today, both directions")
     filters = ResolvedFilters.from_request(Filters(as_of=today))
     started = time.perf_counter()
-    found = {
-        inbound: store.gds_projection(filters, inbound=inbound, time_budget=600)
-        for inbound in (False, True)
-    }
+    found: dict[bool, GdsProjection] = {}
+    try:
+        for inbound in (False, True):
+            found[inbound] = store.gds_projection(filters, inbound=inbound, time_budget=600)
+    except BaseException:  # the one made before a failure is not left on the server
+        for projection in found.values():
+            projection.close()
+        raise
     report["gds"] = {
         "version": store.gds,
         "projection_seconds": (time.perf_counter() - started) / 2,
@@ -490,94 +494,97 @@ def run(
         )
     ours = engines["ours"]
     gds = _gds_projections(engines.get("neo4j"), today, report)
-    hubs = [f"e{i}" for i in range(min(entities, 40))]  # early firms are the big holders
-    sample = hubs + rng.sample([f"e{i}" for i in range(entities)], min(entities, 160))
-    floors = {inbound: _arrays(embedded, inbound, today) for inbound in (False, True)}
-    for query, inbound, nx_graph in (("reach", True, reverse), ("exposure", False, graph)):
-        _say(f"{'reach' if inbound else 'exposure'}: strata and timings")
-        strata = _strata(embedded, inbound, sample, today, per)
-        report["reach" if inbound else "exposure"] = {}
-        for name, targets in strata.items():
-            row: dict[str, Any] = {"targets": len(targets), "anchors": targets}
-            for store_name, st in stores.items():
-                row[store_name] = _summary(
+    try:  # a run that fails midway still drops its projections from the server
+        hubs = [f"e{i}" for i in range(min(entities, 40))]  # early firms are the big holders
+        sample = hubs + rng.sample([f"e{i}" for i in range(entities)], min(entities, 160))
+        floors = {inbound: _arrays(embedded, inbound, today) for inbound in (False, True)}
+        for query, inbound, nx_graph in (("reach", True, reverse), ("exposure", False, graph)):
+            _say(f"{'reach' if inbound else 'exposure'}: strata and timings")
+            strata = _strata(embedded, inbound, sample, today, per)
+            report["reach" if inbound else "exposure"] = {}
+            for name, targets in strata.items():
+                row: dict[str, Any] = {"targets": len(targets), "anchors": targets}
+                for store_name, st in stores.items():
+                    row[store_name] = _summary(
+                        _time(
+                            [partial(_core, st, t, inbound, today) for t in targets],
+                            repeat,
+                        )
+                    )
+                row["networkx"] = _summary(
+                    _time([partial(_nx_reach, nx_graph, t) for t in targets], repeat)
+                )
+                g = floors[inbound]
+                row["scipy_floor"] = _summary(
+                    _time([partial(_scipy_floor, g, t) for t in targets], repeat)
+                )
+                row["numpy_layers"] = _summary(
+                    _time([partial(_numpy_layers, g, t) for t in targets], repeat)
+                )
+                if gds:
+                    row["gds_bfs"] = _summary(
+                        _time([partial(_gds_floor, gds[inbound], t) for t in targets], repeat)
+                    )
+                    for t in targets[:2]:  # the same arcs: the same set as the scipy floor's
+                        assert _gds_floor(gds[inbound], t) == _scipy_floor(g, t), t
+                for t in targets[:2]:  # the numpy search answers the same question as ours
+                    assert _numpy_layers(g, t) == len(
+                        embedded.best_paths(
+                            t,
+                            inbound=inbound,
+                            spec=Traversal(ResolvedFilters.from_request(Filters(as_of=today)), 6),
+                        ).ids()
+                    ), t
+                row["ours_full"] = _summary(
                     _time(
-                        [partial(_core, st, t, inbound, today) for t in targets],
+                        [partial(_answer, ours, t, inbound, today) for t in targets],
                         repeat,
                     )
                 )
-            row["networkx"] = _summary(
-                _time([partial(_nx_reach, nx_graph, t) for t in targets], repeat)
-            )
-            g = floors[inbound]
-            row["scipy_floor"] = _summary(
-                _time([partial(_scipy_floor, g, t) for t in targets], repeat)
-            )
-            row["numpy_layers"] = _summary(
-                _time([partial(_numpy_layers, g, t) for t in targets], repeat)
-            )
-            if gds:
-                row["gds_bfs"] = _summary(
-                    _time([partial(_gds_floor, gds[inbound], t) for t in targets], repeat)
-                )
-                for t in targets[:2]:  # the same arcs: the same set as the scipy floor's
-                    assert _gds_floor(gds[inbound], t) == _scipy_floor(g, t), t
-            for t in targets[:2]:  # the numpy search answers the same question as ours
-                assert _numpy_layers(g, t) == len(
-                    embedded.best_paths(
-                        t,
-                        inbound=inbound,
-                        spec=Traversal(ResolvedFilters.from_request(Filters(as_of=today)), 6),
-                    ).ids()
-                ), t
-            row["ours_full"] = _summary(
+                report[query][name] = row
+            if inbound:
+                reach_strata = strata
+        strata = reach_strata
+        medium = strata.get("medium") or strata.get("small") or []
+        pairs = []
+        for t in medium[:3]:
+            near = nx.single_source_shortest_path_length(reverse, t, cutoff=4)
+            sources = sorted(n for n, d in near.items() if d >= 2)  # within our depth bound
+            if sources:
+                pairs.append((rng.choice(sources), t))
+        _say("paths k=5")
+        prow: dict[str, Any] = {"pairs": len(pairs)}
+        for engine_name, eng in engines.items():
+            prow[engine_name] = _summary(
                 _time(
-                    [partial(_answer, ours, t, inbound, today) for t in targets],
+                    [
+                        partial(
+                            eng.paths,
+                            PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4),
+                        )
+                        for s, t in pairs
+                    ],
                     repeat,
                 )
             )
-            report[query][name] = row
-        if inbound:
-            reach_strata = strata
-    strata = reach_strata
-    medium = strata.get("medium") or strata.get("small") or []
-    pairs = []
-    for t in medium[:3]:
-        near = nx.single_source_shortest_path_length(reverse, t, cutoff=4)
-        sources = sorted(n for n, d in near.items() if d >= 2)  # within our depth bound
-        if sources:
-            pairs.append((rng.choice(sources), t))
-    _say("paths k=5")
-    prow: dict[str, Any] = {"pairs": len(pairs)}
-    for engine_name, eng in engines.items():
-        prow[engine_name] = _summary(
+        prow["networkx"] = _summary(
             _time(
-                [
-                    partial(
-                        eng.paths, PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4)
-                    )
-                    for s, t in pairs
-                ],
+                [partial(_nx_paths, graph, s, t) for s, t in pairs],
                 repeat,
             )
         )
-    prow["networkx"] = _summary(
-        _time(
-            [partial(_nx_paths, graph, s, t) for s, t in pairs],
-            repeat,
-        )
-    )
-    prow["paths_found"] = [
-        len(
-            engines["ours"]
-            .paths(PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4))
-            .paths
-        )
-        for s, t in pairs
-    ]
-    report["paths"]["k5"] = prow
-    for projection in gds.values():
-        projection.close()
+        prow["paths_found"] = [
+            len(
+                engines["ours"]
+                .paths(PathsRequest(source=s, target=t, as_of=today, k=5, max_depth=4))
+                .paths
+            )
+            for s, t in pairs
+        ]
+        report["paths"]["k5"] = prow
+    finally:
+        for projection in gds.values():
+            projection.close()
     report["scaling"] = _scaling(embedded, report["exposure"], today, repeat)
     any_target = next((t for ts in strata.values() for t in ts), "e0")
     embedded.close()

@@ -6,12 +6,17 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.generate import Shape, generate, write_jsonl
-from bench.run import run
+from bench.run import _gds_projections, run
+from graphkit.engine import QueryEngine
+from graphkit.settings import Settings
+from graphkit.store.neo4j import Neo4jStore
 from ingest import detect
 from tests.backends import local_neo4j, neo4j_settings
 
@@ -81,6 +86,48 @@ def test_benchmark_runs_side_by_side_with_neo4j(tmp_path: Path) -> None:
         assert report["gds"]["arcs"] > 0 and report["gds"]["nodes"] == report["graph"]["entities"]
         assert all(row["gds_bfs"]["n"] >= 1 for row in timed)
         assert "GDS 2." in table and "Neo4j ÷ GDS" in table
+
+
+def _projections(store: Neo4jStore) -> list[str]:
+    listed = store._rows(  # noqa: SLF001 - the server's catalog, as a user would list it
+        "CALL gds.graph.list() YIELD graphName RETURN collect(graphName) AS names", "test"
+    )
+    return [name for name in listed[0]["names"] if name.startswith("graphkit-")]
+
+
+@pytest.mark.neo4j
+def test_a_benchmark_that_fails_midway_leaves_no_projection_on_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server the user runs, a run that fails (here: after the projections, or
+    between the two) must not leave GDS graphs holding its memory until a restart."""
+    if os.environ.get("GRAPHKIT_TEST_NEO4J_GDS") != "1":
+        pytest.skip("the test server was not started with GDS (scripts/test starts one that is)")
+    store = Neo4jStore(neo4j_settings())
+    try:
+        before = _projections(store)
+
+        def broken(*_args: object, **_kwargs: object) -> object:
+            raise RuntimeError("a failure midway")
+
+        monkeypatch.setattr("bench.run._strata", broken)
+        with pytest.raises(RuntimeError, match="midway"):
+            run(300, neo4j_settings().neo4j_uri, tmp_path, repeat=1, per=1)
+        assert _projections(store) == before
+        made = Neo4jStore.gds_projection
+
+        def second_fails(self: Neo4jStore, *args: Any, inbound: bool, **kwargs: Any) -> Any:
+            if inbound:
+                raise RuntimeError("the second projection failed")
+            return made(self, *args, inbound=inbound, **kwargs)
+
+        monkeypatch.setattr(Neo4jStore, "gds_projection", second_fails)
+        engine = QueryEngine(store, Settings(backend="neo4j"))
+        with pytest.raises(RuntimeError, match="second"):
+            _gds_projections(engine, date.today(), {})
+        assert _projections(store) == before
+    finally:
+        store.close()
 
 
 @pytest.mark.neo4j
