@@ -105,6 +105,31 @@ def test_vectorised_search_equals_the_reference_search(
                     assert (strength, ids) == (want[node].strength, want[node].rel_ids())
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_nodes_with_many_arcs_split_between_ranges_give_the_reference_answer(
+    seed: int, parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """About 30 arcs a node, many between the same two nodes: a thread finds a node's arcs
+    into its range by binary search past 16 arcs (a scan below), and ties between parallel
+    relationships are everywhere."""
+    monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
+    index = _random_index(14, 420, seed, parts)
+    assert int(np.diff(index.out_ptr).max()) > 16 and int(np.diff(index.in_ptr).max()) > 16
+    reference = Arcs(index.arcs(FILTERS))
+    for anchor in index.node_ids[:5]:
+        for inbound in (False, True):
+            want = best_paths(reference, anchor, inbound=inbound, max_depth=3, min_strength=0.0)
+            got = index.best_paths(
+                anchor, inbound=inbound, max_depth=3, min_strength=0.0, filters=FILTERS,
+                time_budget=None,
+            )  # fmt: skip
+            total, rows = got.ranked(None, 0, 1000)
+            assert total == len(want)
+            for node, strength, ids in rows:
+                assert (strength, ids) == (want[node].strength, want[node].rel_ids())
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_vectorised_search_matches_brute_force(seed: int) -> None:
     index = _random_index(9, 22, seed)
