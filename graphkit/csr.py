@@ -37,7 +37,6 @@ from graphkit.kernels import (
     collect,
     collect_scan,
     new_rows,
-    rank_range,
     relax,
     reset,
     search_layers,
@@ -82,11 +81,8 @@ _THREADS = SEARCH_THREADS
 _POOL = 63
 _helper: ThreadPoolExecutor | None = None
 _helper_lock = threading.Lock()
-#: The anchor's label row (read-only: the kernels never write their inputs).
-_NONE = np.array([-1], dtype=np.int64)
-_ZERO = np.zeros(1, dtype=np.int64)
+#: The anchor's strength, as the first frontier's (read-only: the kernels never write it).
 _ONE = np.ones(1, dtype=np.float64)
-_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def day_numbers(values: Sequence[str | None], missing: int) -> I32Array:
@@ -426,9 +422,9 @@ class ArcIndex:
         """Best path between ``anchor`` and every node within ``max_depth`` hops.
 
         Each layer gathers the frontier's usable arcs, keeps candidates stronger than what the
-        head already has, and picks per head the strongest, then the one whose parent path
-        ranks first, then the smaller relationship id; the winners' paths are ranked for the
-        next layer. Labels are never overwritten, so a path is rebuilt exactly as found.
+        head already has, and picks per head the strongest, then the one whose path comes
+        first by relationship ids (compared only between equal candidates, by walking up
+        their labels). Labels are never overwritten, so a path is rebuilt exactly as found.
         """
         deadline = None if time_budget is None else time.monotonic() + time_budget
         _check(deadline, time_budget)  # the compiled first layers are bounded by label count
@@ -436,7 +432,7 @@ class ArcIndex:
         ptr, arcs = (self.in_ptr, in_arcs) if inbound else (self.out_ptr, out_arcs)
         farcs = arcs.view(np.float64)
         arc_ok = self.arc_mask(filters, inbound)
-        n, n_rels = len(self.node_ids), max(len(self.rel_ids), 1)
+        n = len(self.node_ids)
         wide = PARALLEL_FRONTIER if self.parts > 1 else n + 1  # a frontier this big: threads
         bounds = part_bounds(n, self.parts)
         root = self.node_ids.number(anchor)
@@ -446,40 +442,37 @@ class ArcIndex:
         sc.ensure(n)
         sc.frows[root, BEST], sc.rows[root, LABEL] = 1.0, 0
         labelled: list[IntArray] = [np.array([root], dtype=np.int64)]
-        parents: list[IntArray] = [_NONE]
-        rels: list[IntArray] = [_NONE]
-        n_labels, depth = 1, 0
-        frontier, rank, label_by_rank, strength_by_rank = labelled[0], _ZERO, _ZERO, _ONE
+        lab_parent = np.full(64, -1, dtype=np.int64)  # label 0, the anchor, has none
+        lab_rel = np.full(64, -1, dtype=np.int64)
+        n_labels, depth, first_parent = 1, 0, 0
+        frontier, frontier_s = labelled[0], _ONE
         try:
             while depth < max_depth:  # a small search is one call; a large one, one per layer
                 _check(deadline, time_budget)
                 if len(frontier) >= wide:
-                    frontier, parent, r, rank, label_by_rank, strength_by_rank = _wide_layer(
-                        ptr, bounds, arcs, farcs, arc_ok, n_rels, frontier, rank,
-                        label_by_rank, strength_by_rank, min_strength, depth, n_labels,
-                        depth + 1 >= max_depth, sc,
+                    frontier, frontier_s, lab_parent, lab_rel = _wide_layer(
+                        ptr, bounds, arcs, farcs, arc_ok, frontier, frontier_s, first_parent,
+                        lab_parent, lab_rel, min_strength, depth, n_labels, sc,
                     )  # fmt: skip
-                    found = frontier
+                    found, first_parent = frontier, n_labels
                     depth = depth + 1 if len(frontier) else max_depth
                 else:
-                    depth, found, parent, r, frontier, rank, label_by_rank, strength_by_rank = (
+                    depth, found, frontier, frontier_s, first_parent, lab_parent, lab_rel = (
                         search_layers(
-                            ptr, arcs, farcs, arc_ok, n_rels, depth, max_depth, frontier, rank,
-                            label_by_rank, strength_by_rank, n_labels,
-                            n_labels + COMPILED_LABELS, wide,
-                            min_strength, STRENGTH_SCALE, sc.rows, sc.frows,
+                            ptr, arcs, farcs, arc_ok, depth, max_depth, frontier, frontier_s,
+                            first_parent, lab_parent, lab_rel, n_labels,
+                            n_labels + COMPILED_LABELS, wide, min_strength, STRENGTH_SCALE,
+                            sc.rows, sc.frows,
                         )
                     )  # fmt: skip
                 labelled.append(found)
-                parents.append(parent)
-                rels.append(r)
                 n_labels += len(found)
         except BaseException:
             reset(np.concatenate(labelled), sc.rows, sc.frows)
             raise
         nodes, strength, key, hops, label = _collect(np.concatenate(labelled), sc, self.parts)
         return Reached(
-            self, nodes, strength, key, hops, label, np.concatenate(parents), np.concatenate(rels)
+            self, nodes, strength, key, hops, label, lab_parent[:n_labels], lab_rel[:n_labels]
         )
 
 
@@ -489,17 +482,16 @@ def _wide_layer(
     arcs: IntArray,
     farcs: FloatArray,
     arc_ok: BoolArray,
-    n_rels: int,
     frontier: IntArray,
-    rank: IntArray,
-    label_by_rank: IntArray,
-    strength_by_rank: FloatArray,
+    frontier_s: FloatArray,
+    first_parent: int,
+    lab_parent: IntArray,
+    lab_rel: IntArray,
     min_strength: float,
     depth: int,
     first_label: int,
-    last: bool,
     sc: _Scratch,
-) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]:
+) -> tuple[IntArray, FloatArray, IntArray, IntArray]:
     """One giant layer (what :func:`graphkit.kernels.expand_layer` returns), split over one
     thread per range of heads in ``bounds``: the kernels release the GIL, and the ranges
     share no node row and read disjoint arcs. Heads come back ascending, as from one
@@ -507,19 +499,18 @@ def _wide_layer(
     parts = len(bounds) - 1
     pool = _pool()
     try:
-        args = (arcs, farcs, arc_ok, n_rels, frontier, rank, strength_by_rank,
+        args = (arcs, farcs, arc_ok, frontier, frontier_s, first_parent, lab_parent, lab_rel,
                 min_strength, STRENGTH_SCALE, sc.rows, sc.frows)  # fmt: skip
         found = _each(
             pool, [partial(relax, ptr, *args, bounds[p], bounds[p + 1]) for p in range(parts)]
         )
         offsets = np.concatenate(([0], np.cumsum([len(h) for h in found])))
         t = int(offsets[-1])
-        parents = np.empty(t, dtype=np.int64)
-        rels = np.empty(t, dtype=np.int64)
-        parent_rank = np.empty(t, dtype=np.int64)
+        lab_parent = _room(lab_parent, first_label + t)
+        lab_rel = _room(lab_rel, first_label + t)
         new_s = np.empty(t, dtype=np.float64)
-        common = (n_rels, label_by_rank, depth, first_label, sc.rows, sc.frows, parents, rels,
-                  parent_rank, new_s)  # fmt: skip
+        common = (arcs, first_parent, depth, first_label, sc.rows, sc.frows, lab_parent,
+                  lab_rel, new_s)  # fmt: skip
         _each(
             pool,
             [partial(settle, h, int(o), *common) for h, o in zip(found, offsets, strict=False)],
@@ -527,26 +518,17 @@ def _wide_layer(
     except BaseException:
         sc.size = -1  # candidate rows may be half-written: the next search starts afresh
         raise
-    heads = np.concatenate(found)
-    if last:  # no layer follows to break ties by rank
-        return heads, parents, rels, _EMPTY, _EMPTY, _ONE[:0]
-    f = len(frontier)
-    ordered = np.empty(t, dtype=np.int64)
-    rank_of = np.empty(t, dtype=np.int64)
-    labels = np.empty(t, dtype=np.int64)
-    strengths = np.empty(t, dtype=np.float64)
+    return np.concatenate(found), new_s, lab_parent, lab_rel
 
-    def rank_part(low: int, high: int) -> None:  # the parent ranks in [low, high)
-        rank_range(parent_rank, rels, new_s, first_label, low, high, ordered, rank_of, labels,
-                   strengths)  # fmt: skip
 
-    ranks = part_bounds(f, parts)
-    try:
-        _each(pool, [partial(rank_part, int(ranks[p]), int(ranks[p + 1])) for p in range(parts)])
-    except BaseException:
-        sc.size = -1
-        raise
-    return heads, parents, rels, rank_of, labels, strengths
+def _room(a: IntArray, need: int) -> IntArray:
+    """``a``, or a copy with room for ``need`` entries (doubling, so a search's labels are
+    copied O(1) times each)."""
+    if need <= len(a):
+        return a
+    out = np.empty(max(need, 2 * len(a)), dtype=a.dtype)
+    out[: len(a)] = a
+    return out
 
 
 def _each(pool: ThreadPoolExecutor, calls: list[Callable[[], Any]]) -> list[Any]:

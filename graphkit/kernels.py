@@ -18,9 +18,9 @@ from numba import njit
 
 #: Columns of the per-node rows (int64; BEST is read through a float64 view). BEST is the
 #: strength of the node's label (-1 at rest: none), raised while a layer is relaxed to its
-#: best candidate's; ORDER is that candidate's order (parent rank times relationships, plus
-#: the relationship number), -1 when the node has no candidate in the layer. A node's key,
-#: its strength at ``scale`` rounded half to even, is computed from BEST where needed.
+#: best candidate's; ORDER is that candidate (its parent's place in the frontier times the
+#: number of arcs, plus its arc), -1 when the node has no candidate in the layer. A node's
+#: key, its strength at ``scale`` rounded half to even, is computed from BEST where needed.
 BEST, ORDER, LABEL, HOPS = range(4)
 ROW_COLUMNS = 4
 #: Columns of the per-arc rows (int64; WEIGHT through a float64 view).
@@ -45,46 +45,40 @@ def expand_layer(
     arcs: Any,
     farcs: Any,
     arc_ok: Any,
-    n_rels: int,
     frontier: Any,
-    frontier_rank: Any,
-    label_by_rank: Any,
-    strength_by_rank: Any,
+    frontier_s: Any,
+    first_parent: int,
+    lab_parent: Any,
+    lab_rel: Any,
     min_strength: float,
     scale: float,
     depth: int,
     first_label: int,
     rows: Any,
     frows: Any,
-    last: bool,
-) -> tuple[Any, Any, Any, Any, Any, Any]:
+) -> tuple[Any, Any, Any, Any]:
     """One layer of the search: the winning arc per improved head, applied to the labels.
 
-    Returns the new frontier (ascending node numbers) with each one's parent label,
-    relationship number and rank, and the new labels and strengths by rank (empty for the
-    ``last`` layer: no layer follows to break ties by them). The three steps are separate
-    kernels so a giant layer can run each on several threads, one per range of heads.
+    ``frontier`` holds the nodes labelled in the layer before (ascending), whose labels are
+    ``first_parent`` onward in the same order, with their strengths in ``frontier_s``.
+    Returns the new frontier (the heads that got a label, ascending) with their strengths,
+    and the label arrays (grown when the new labels needed room). The two steps are
+    separate kernels so a giant layer can run each on several threads, one per range of
+    heads.
     """
     heads = relax(
-        ptr, arcs, farcs, arc_ok, n_rels, frontier, frontier_rank, strength_by_rank,
+        ptr, arcs, farcs, arc_ok, frontier, frontier_s, first_parent, lab_parent, lab_rel,
         min_strength, scale, rows, frows, 0, rows.shape[0],
     )  # fmt: skip
     t = heads.shape[0]
-    parents = np.empty(t, np.int64)
-    rels = np.empty(t, np.int64)
-    parent_rank = np.empty(t, np.int64)
+    lab_parent = _grow(lab_parent, first_label + t)
+    lab_rel = _grow(lab_rel, first_label + t)
     new_s = np.empty(t, np.float64)
     settle(
-        heads, 0, n_rels, label_by_rank, depth, first_label, rows, frows, parents, rels,
-        parent_rank, new_s,
+        heads, 0, arcs, first_parent, depth, first_label, rows, frows, lab_parent, lab_rel,
+        new_s,
     )  # fmt: skip
-    if not last:
-        rank_of, labels_out, strengths_out = rank_layer(
-            frontier.shape[0], parent_rank, rels, new_s, first_label
-        )
-        return heads, parents, rels, rank_of, labels_out, strengths_out
-    none = np.empty(0, np.int64)  # no layer follows: nothing to rank for
-    return heads, parents, rels, none, none, np.empty(0, np.float64)
+    return heads, new_s, lab_parent, lab_rel
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -104,16 +98,32 @@ def _first_head_from(arcs: Any, lo: int, hi: int, head: int) -> int:
     return lo
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _path_before(lab_parent: Any, lab_rel: Any, a: int, b: int) -> bool:
+    """Whether label ``a``'s path comes before label ``b``'s, both of the same length and
+    not the same label: compared relationship by relationship from the anchor outward, so
+    the pair that decides is the last one that differs on the way up to the label both
+    paths share (the anchor at the latest)."""
+    decided = 0
+    while a != b:
+        ra, rb = lab_rel[a], lab_rel[b]
+        if ra != rb:
+            decided = -1 if ra < rb else 1
+        a, b = lab_parent[a], lab_parent[b]
+    return decided < 0
+
+
 @njit(cache=True, nogil=True)
 def relax(
     ptr: Any,
     arcs: Any,
     farcs: Any,
     arc_ok: Any,
-    n_rels: int,
     frontier: Any,
-    frontier_rank: Any,
-    strength_by_rank: Any,
+    frontier_s: Any,
+    first_parent: int,
+    lab_parent: Any,
+    lab_rel: Any,
     min_strength: float,
     scale: float,
     rows: Any,
@@ -127,25 +137,24 @@ def relax(
     threads given disjoint ranges read disjoint arcs and never write the same row.
 
     A candidate wins its head when it is stronger (at ``scale``) than the head's label and
-    than every other candidate, then when its parent path ranks first (``frontier_rank``,
-    aligned with ``frontier``), then when its relationship number is smaller. The head's
-    BEST is raised to the winning candidate's strength as it goes (a candidate always
-    becomes the head's label in :func:`settle`), so one row read tells an arc whether it
-    can win at all; ORDER says whether that strength is a candidate's, which an equal key
-    may still beat by order, or the label's, which wins ties. The frontier's strengths are
-    read by rank from a compact array, never from node rows: on a giant layer those rows
-    are scattered over the whole table.
+    than every other candidate, then when its path comes first: its parent's path, then
+    its relationship number. The head's BEST is raised to the winning candidate's strength
+    as it goes (a candidate always becomes the head's label in :func:`settle`), so one row
+    read tells an arc whether it can win at all; ORDER, the candidate's frontier place and
+    arc, says whether that strength is a candidate's, which an equal key may still beat by
+    its path, or the label's, which wins ties. Equal keys between candidates are rare (on
+    the 1M benchmark graph's giant answer, none), so their paths are compared only then,
+    by walking up the labels already made.
 
     Returns the heads that got a candidate, in ascending order.
     """
     touched = np.empty(64, np.int64)
     t = 0
+    n_arcs = arcs.shape[0]
     whole = low == 0 and high == rows.shape[0]
     for i in range(frontier.shape[0]):
         node = frontier[i]
-        rank = frontier_rank[i]
-        here = strength_by_rank[rank]
-        parent_order = rank * n_rels
+        here = frontier_s[i]
         begin, end = ptr[node], ptr[node + 1]
         if not whole:
             begin = _first_head_from(arcs, begin, end, low)
@@ -161,7 +170,6 @@ def relax(
             top = np.rint(frows[head, BEST] * scale)
             if k < top:
                 continue
-            order = parent_order + arcs[p, ARC_REL]
             held = rows[head, ORDER]
             if held < 0:
                 if k == top:
@@ -170,10 +178,15 @@ def relax(
                     touched = _grow(touched, 2 * t)
                 touched[t] = head
                 t += 1
-            elif k == top and order >= held:
-                continue
+            elif k == top:
+                rival = held // n_arcs
+                if rival == i:
+                    if arcs[p, ARC_REL] >= arcs[held % n_arcs, ARC_REL]:
+                        continue
+                elif not _path_before(lab_parent, lab_rel, first_parent + i, first_parent + rival):
+                    continue
             frows[head, BEST] = s
-            rows[head, ORDER] = order
+            rows[head, ORDER] = i * n_arcs + p
     if t * 16 <= high - low:
         return np.sort(touched[:t])
     heads = np.empty(t, np.int64)  # many: a scan of the rows beats a sort
@@ -189,110 +202,31 @@ def relax(
 def settle(
     heads: Any,
     offset: int,
-    n_rels: int,
-    label_by_rank: Any,
+    arcs: Any,
+    first_parent: int,
     depth: int,
     first_label: int,
     rows: Any,
     frows: Any,
-    parents: Any,
-    rels: Any,
-    parent_rank: Any,
+    lab_parent: Any,
+    lab_rel: Any,
     new_s: Any,
 ) -> None:
-    """The candidates :func:`relax` left for ``heads`` become labels ``first_label + offset``
-    onward (their strengths are already in BEST); parent label, relationship, parent rank
-    and strength go to the output arrays from ``offset`` on, and ORDER is -1 again."""
+    """The candidates :func:`relax` left for ``heads`` become labels ``first_label +
+    offset`` onward (their strengths are already in BEST): each label's parent label and
+    relationship go to ``lab_parent``/``lab_rel``, its strength to ``new_s`` from
+    ``offset`` on, and ORDER is -1 again."""
+    n_arcs = arcs.shape[0]
     for i in range(heads.shape[0]):
         head = heads[i]
         w = offset + i
-        order = rows[head, ORDER]
-        rank = order // n_rels
-        parent_rank[w] = rank
-        rels[w] = order % n_rels
-        parents[w] = label_by_rank[rank]
+        held = rows[head, ORDER]
+        lab_parent[first_label + w] = first_parent + held // n_arcs
+        lab_rel[first_label + w] = arcs[held % n_arcs, ARC_REL]
         new_s[w] = frows[head, BEST]  # the parent's strength times the arc's
         rows[head, ORDER] = -1
         rows[head, HOPS] = depth + 1
         rows[head, LABEL] = first_label + w
-
-
-@njit(cache=True, nogil=True)
-def rank_layer(
-    f: int, parent_rank: Any, rels: Any, new_s: Any, first_label: int
-) -> tuple[Any, Any, Any]:
-    """Rank a layer's new paths for the next one: by parent rank (a counting sort over the
-    ``f`` ranks of the frontier before), then by relationship number.
-
-    Returns each new label's rank, and the labels and strengths in rank order.
-    """
-    t = parent_rank.shape[0]
-    ordered = np.empty(t, np.int64)
-    rank_of = np.empty(t, np.int64)
-    labels_out = np.empty(t, np.int64)
-    strengths_out = np.empty(t, np.float64)
-    rank_range(
-        parent_rank, rels, new_s, first_label, 0, f, ordered, rank_of, labels_out, strengths_out
-    )
-    return rank_of, labels_out, strengths_out
-
-
-@njit(cache=True, nogil=True)
-def rank_range(
-    parent_rank: Any,
-    rels: Any,
-    new_s: Any,
-    first_label: int,
-    low: int,
-    high: int,
-    ordered: Any,
-    rank_of: Any,
-    labels_out: Any,
-    strengths_out: Any,
-) -> None:
-    """:func:`rank_layer` for the new paths whose parent rank is in ``low <= rank < high``:
-    they take the ranks after every path with a lower parent rank, so two threads given
-    disjoint ranges write disjoint parts of the outputs (``ordered`` is scratch)."""
-    t = parent_rank.shape[0]
-    counts = np.zeros(high - low + 1, np.int64)
-    base = 0
-    for w in range(t):
-        b = parent_rank[w]
-        if b < low:
-            base += 1
-        elif b < high:
-            counts[b - low + 1] += 1
-    counts[0] = base
-    for i in range(high - low):
-        counts[i + 1] += counts[i]
-    stop_all = counts[high - low]
-    for w in range(t):
-        b = parent_rank[w]
-        if low <= b < high:
-            ordered[counts[b - low]] = w
-            counts[b - low] += 1
-    start = base
-    while start < stop_all:
-        stop = start + 1
-        while stop < stop_all and parent_rank[ordered[stop]] == parent_rank[ordered[start]]:
-            stop += 1
-        if stop - start > 16:  # a hub: sort its children properly
-            group = ordered[start:stop].copy()
-            ordered[start:stop] = group[np.argsort(rels[group])]
-        else:
-            for x in range(start + 1, stop):
-                v = ordered[x]
-                y = x - 1
-                while y >= start and rels[ordered[y]] > rels[v]:
-                    ordered[y + 1] = ordered[y]
-                    y -= 1
-                ordered[y + 1] = v
-        start = stop
-    for x in range(base, stop_all):
-        w = ordered[x]
-        rank_of[w] = x
-        labels_out[x] = first_label + w
-        strengths_out[x] = new_s[w]
 
 
 @njit(cache=True, nogil=True)
@@ -310,13 +244,13 @@ def search_layers(
     arcs: Any,
     farcs: Any,
     arc_ok: Any,
-    n_rels: int,
     depth: int,
     max_depth: int,
     frontier: Any,
-    rank: Any,
-    label_by_rank: Any,
-    strength_by_rank: Any,
+    frontier_s: Any,
+    first_parent: int,
+    lab_parent: Any,
+    lab_rel: Any,
     n_labels: int,
     label_budget: int,
     big_frontier: int,
@@ -324,7 +258,7 @@ def search_layers(
     scale: float,
     rows: Any,
     frows: Any,
-) -> tuple[int, Any, Any, Any, Any, Any, Any, Any]:
+) -> tuple[int, Any, Any, Any, int, Any, Any]:
     """Layers from ``depth`` on, in one compiled call, until ``max_depth``, an empty frontier,
     ``label_budget`` labels in all, or (after the first layer) a frontier of ``big_frontier``
     nodes or more.
@@ -333,44 +267,30 @@ def search_layers(
     them) cost more than the layers themselves; a large search comes back after each big
     layer so its caller can check the deadline.
 
-    Returns the next depth (``max_depth`` when the search is over), the node, parent label
-    and relationship of every label found in this call, and the frontier to go on from.
+    Returns the next depth (``max_depth`` when the search is over), the node of every label
+    found in this call, the frontier to go on from (its strengths and first label), and the
+    label arrays (grown when needed).
     """
     labelled = np.empty(16, np.int64)
-    parents = np.empty(16, np.int64)
-    rels = np.empty(16, np.int64)
     found = 0
     while depth < max_depth and n_labels < label_budget:
         if found and frontier.shape[0] >= big_frontier:
             break  # the caller runs this layer on every core
-        frontier, parent, r, rank, label_by_rank, strength_by_rank = expand_layer(
-            ptr, arcs, farcs, arc_ok, n_rels, frontier, rank, label_by_rank,
-            strength_by_rank, min_strength, scale, depth, n_labels, rows, frows,
-            depth + 1 >= max_depth,
+        heads, new_s, lab_parent, lab_rel = expand_layer(
+            ptr, arcs, farcs, arc_ok, frontier, frontier_s, first_parent, lab_parent,
+            lab_rel, min_strength, scale, depth, n_labels, rows, frows,
         )  # fmt: skip
         depth += 1
-        t = frontier.shape[0]
+        t = heads.shape[0]
         if t == 0:
             depth = max_depth
             break
         labelled = _grow(labelled, found + t)
-        parents = _grow(parents, found + t)
-        rels = _grow(rels, found + t)
-        labelled[found : found + t] = frontier
-        parents[found : found + t] = parent
-        rels[found : found + t] = r
+        labelled[found : found + t] = heads
         found += t
+        frontier, frontier_s, first_parent = heads, new_s, n_labels
         n_labels += t
-    return (
-        depth,
-        labelled[:found],
-        parents[:found],
-        rels[:found],
-        frontier,
-        rank,
-        label_by_rank,
-        strength_by_rank,
-    )
+    return depth, labelled[:found], frontier, frontier_s, first_parent, lab_parent, lab_rel
 
 
 @njit(cache=True, nogil=True)

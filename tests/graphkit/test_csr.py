@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
@@ -39,6 +40,13 @@ def _random_index(n: int, m: int, seed: int, parts: int = 1) -> ArcIndex:
         )
         for i in range(m)
     )
+    return _index(nodes, rels, parts)
+
+
+def _index(nodes: list[str], rels: list[tuple[Any, ...]], parts: int) -> ArcIndex:
+    """An index over sorted node ids and sorted (id, type, source number, target number,
+    strength, since day, until day) relationships."""
+    n, m = len(nodes), len(rels)
     code = {t: i for i, t in enumerate(REL_TYPES)}
     return ArcIndex.build(
         Columns(
@@ -103,6 +111,37 @@ def test_vectorised_search_equals_the_reference_search(
                 assert total == len(want)
                 for node, strength, ids in rows:
                     assert (strength, ids) == (want[node].strength, want[node].rel_ids())
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_equal_candidates_from_two_parents_go_to_the_path_first_by_relationship_ids(
+    parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``h`` is reached as strongly through ``m1`` and through ``m2``; ``m1`` comes first
+    among the nodes, but the path through ``m2`` starts with the smaller relationship id,
+    so it wins (the candidates' paths are compared only when their keys are equal)."""
+    monkeypatch.setattr("graphkit.csr.PARALLEL_FRONTIER", 1)
+    a, h, m1, m2 = range(4)
+    index = _index(
+        ["a", "h", "m1", "m2"],
+        [
+            ("r1", RelType.OWNS, a, m2, 0.5, NO_LOWER, NO_UPPER),
+            ("r2", RelType.OWNS, a, m1, 0.5, NO_LOWER, NO_UPPER),
+            ("r3", RelType.OWNS, m1, h, 0.8, NO_LOWER, NO_UPPER),
+            ("r4", RelType.OWNS, m2, h, 0.8, NO_LOWER, NO_UPPER),
+        ],
+        parts,
+    )
+    got = index.best_paths(
+        "a", inbound=False, max_depth=3, min_strength=0.0, filters=FILTERS, time_budget=None
+    )
+    assert got.ranked(None, 0, 10)[1] == [
+        ("m1", 0.5, ("r2",)),
+        ("m2", 0.5, ("r1",)),
+        ("h", 0.4, ("r1", "r4")),
+    ]
+    want = best_paths(Arcs(index.arcs(FILTERS)), "a", inbound=False, max_depth=3)
+    assert want["h"].rel_ids() == ("r1", "r4")
 
 
 @pytest.mark.parametrize("seed", range(4))
