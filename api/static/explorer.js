@@ -500,7 +500,9 @@ async function loadTypes() {
       select.append(el("option", { value: rel.type, title: rel.description, text: rel.type }));
     }
   } catch (err) {
-    if (err.needsKey) $("key-field").hidden = false;
+    // The field and the reason appear together: a field that showed up with no word of why
+    // left the user (and a test reading the status as the field appeared) guessing.
+    if (err.needsKey) askForKey(err.message);
   }
 }
 
