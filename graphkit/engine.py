@@ -46,6 +46,7 @@ from graphkit.query import (
     EntityDetail,
     ExposureRequest,
     ExposureResult,
+    Hop,
     IngestSummary,
     NeighbourhoodRequest,
     NeighbourhoodResult,
@@ -195,11 +196,14 @@ class QueryEngine:
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         rels = known_views(rels, srcs, f)
         items = []
+        seen: dict[tuple[str, str], Hop] = {}  # the page's paths share most of their hops
         for node, _s, ids in page:
             if inbound:
-                path = path_view(node, list(reversed(ids)), rels, ents, srcs, f.as_of, f.weights)
+                path = path_view(
+                    node, list(reversed(ids)), rels, ents, srcs, f.as_of, f.weights, seen
+                )
             else:
-                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of, f.weights)
+                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of, f.weights, seen)
             items.append((ents[node], path))
         return total, rank(items, start=offset + 1)
 
@@ -305,8 +309,10 @@ class QueryEngine:
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         rels = known_views(rels, srcs, f)
+        seen: dict[tuple[str, str], Hop] = {}  # k paths between two ends share hops too
         paths = tuple(
-            path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights) for _s, ids in found
+            path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights, seen)
+            for _s, ids in found
         )
         left_out = 0
         if self._undated_left_out(f) and shape is None:

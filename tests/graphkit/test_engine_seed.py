@@ -179,3 +179,40 @@ def test_depth_over_the_configured_cap_is_refused(seeded: QueryEngine) -> None:
     with pytest.raises(InvalidQuery) as info:
         capped.reach(ReachRequest(target=ROTTERDAM, max_depth=4))
     assert info.value.parameter == "max_depth"
+
+
+@pytest.mark.parametrize("inbound", [True, False])
+def test_a_page_of_paths_builds_each_distinct_hop_once(
+    seeded: QueryEngine, inbound: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Best paths form a tree, so a page repeats hops; each distinct (relationship, from)
+    hop is built once per answer, and the answer is the one building every hop gives."""
+    import graphkit.engine as engine_module
+    from graphkit import semantics
+
+    def ask() -> object:
+        if inbound:
+            return seeded.reach(ReachRequest(target="hikvision-camera-data", limit=50))
+        return seeded.exposure(ExposureRequest(source="cn-government", limit=50))
+
+    built: list[tuple[str, str]] = []
+    real_hop = semantics.hop_view
+
+    def counted(rel: object, influence_from: str, *args: object) -> object:
+        built.append((rel.id, influence_from))  # type: ignore[attr-defined]
+        return real_hop(rel, influence_from, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(semantics, "hop_view", counted)
+    shared = ask()
+    hops = [
+        (h.relationship_id, h.influence_from)
+        for item in shared.items  # type: ignore[attr-defined]
+        for h in item.path.hops
+    ]
+    assert len(hops) > len(set(hops))  # the page does repeat hops
+    assert sorted(built) == sorted(set(hops))
+    real_path = semantics.path_view
+    monkeypatch.setattr(  # every hop built anew, as before the page shared them
+        engine_module, "path_view", lambda *a: real_path(*a[:7])
+    )
+    assert ask() == shared
