@@ -46,7 +46,6 @@ from graphkit.query import (
     EntityDetail,
     ExposureRequest,
     ExposureResult,
-    Hop,
     IngestSummary,
     NeighbourhoodRequest,
     NeighbourhoodResult,
@@ -66,6 +65,7 @@ from graphkit.query import (
 )
 from graphkit.schema import REACH_ACTOR_KINDS, EntityKind
 from graphkit.semantics import (
+    SharedViews,
     entity_ids_of,
     entity_ref,
     hop_view,
@@ -196,16 +196,16 @@ class QueryEngine:
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         rels = known_views(rels, srcs, f)
         items = []
-        seen: dict[tuple[str, str], Hop] = {}  # the page's paths share most of their hops
+        shared = SharedViews()  # the page's paths share most of their hops
         for node, _s, ids in page:
             if inbound:
                 path = path_view(
-                    node, list(reversed(ids)), rels, ents, srcs, f.as_of, f.weights, seen
+                    node, list(reversed(ids)), rels, ents, srcs, f.as_of, f.weights, shared
                 )
             else:
-                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of, f.weights, seen)
+                path = path_view(anchor.id, ids, rels, ents, srcs, f.as_of, f.weights, shared)
             items.append((ents[node], path))
-        return total, rank(items, start=offset + 1)
+        return total, rank(items, start=offset + 1, ref=shared.ref)
 
     # ------------------------------------------------------------------ queries
     def reach(self, req: ReachRequest, today: date | None = None) -> ReachResult:
@@ -309,9 +309,9 @@ class QueryEngine:
         ents = self.store.entities(entity_ids_of(rels.values()) | {source.id, target.id})
         srcs = self.store.sources({ev.source for r in rels.values() for ev in r.evidence})
         rels = known_views(rels, srcs, f)
-        seen: dict[tuple[str, str], Hop] = {}  # k paths between two ends share hops too
+        shared = SharedViews()  # k paths between two ends share hops too
         paths = tuple(
-            path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights, seen)
+            path_view(source.id, ids, rels, ents, srcs, f.as_of, f.weights, shared)
             for _s, ids in found
         )
         left_out = 0

@@ -6,7 +6,8 @@ answers, so the wording, flags and order cannot drift between engines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from graphkit.filters import ResolvedFilters
@@ -67,6 +68,27 @@ def entity_ref(entity: Entity) -> EntityRef:
         country=entity.country,
         unnamed=entity.unnamed,
     )
+
+
+@dataclass
+class SharedViews:
+    """The hops and entity references one answer has built, shared by all its paths.
+
+    Why: a page of best paths is a tree (each entity's path is its parent's plus one hop),
+    so the 50 paths of a reach answer repeat ~180 hops that hold ~50 distinct ones, and the
+    same few entities appear on every hop; building views is what an answer costs once the
+    search is done. Views are immutable, so one instance can sit in many paths.
+    """
+
+    hops: dict[tuple[str, str], Hop] = field(default_factory=dict)
+    refs: dict[str, EntityRef] = field(default_factory=dict)
+
+    def ref(self, entity: Entity) -> EntityRef:
+        """:func:`entity_ref`, built once per entity."""
+        found = self.refs.get(entity.id)
+        if found is None:
+            found = self.refs[entity.id] = entity_ref(entity)
+        return found
 
 
 #: Plural forms a phrase's opening verb takes when its subject is plural (others follow the
@@ -242,9 +264,11 @@ def hop_view(
     sources: Mapping[str, Source],
     as_of: date,
     weights: Weights | None = None,
+    ref: Callable[[Entity], EntityRef] = entity_ref,
 ) -> Hop:
     """A relationship as a hop: oriented, explained, with evidence and flags; its strength
-    is the profile's when ``weights`` are given, the stored one otherwise."""
+    is the profile's when ``weights`` are given, the stored one otherwise (``ref`` builds
+    the ends' references)."""
     arcs = influence_arcs(rel.type, rel.source, rel.target)
     to = next(
         (h for t, h in arcs if t == influence_from),
@@ -253,8 +277,8 @@ def hop_view(
     return Hop(
         relationship_id=rel.id,
         type=rel.type,
-        source=entity_ref(entities[rel.source]),
-        target=entity_ref(entities[rel.target]),
+        source=ref(entities[rel.source]),
+        target=ref(entities[rel.target]),
         influence_from=influence_from,
         influence_to=to,
         strength=rel.strength
@@ -285,24 +309,20 @@ def path_view(
     sources: Mapping[str, Source],
     as_of: date,
     weights: Weights | None = None,
-    seen: dict[tuple[str, str], Hop] | None = None,
+    shared: SharedViews | None = None,
 ) -> InfluencePath:
-    """A path from ``start`` following ``rel_ids`` in influence order.
-
-    ``seen`` keeps the hops already built for one answer, by relationship and the end
-    influence comes from. Why: a page of best paths is a tree (each entity's path is its
-    parent's plus one hop), so the 50 paths of a reach answer repeat ~180 hops that hold
-    ~50 distinct ones, and building a hop (its evidence, sentences and flags) is the cost.
-    """
+    """A path from ``start`` following ``rel_ids`` in influence order; ``shared`` holds
+    the views the answer's other paths built (see :class:`SharedViews`)."""
+    views = shared if shared is not None else SharedViews()
     hops: list[Hop] = []
     node = start
     strength = 1.0
     for rid in rel_ids:
-        hop = seen.get((rid, node)) if seen is not None else None
+        hop = views.hops.get((rid, node))
         if hop is None:
-            hop = hop_view(rels[rid], node, entities, sources, as_of, weights)
-            if seen is not None:
-                seen[(rid, node)] = hop
+            hop = views.hops[(rid, node)] = hop_view(
+                rels[rid], node, entities, sources, as_of, weights, views.ref
+            )
         hops.append(hop)
         strength *= hop.strength
         node = hop.influence_to
@@ -310,7 +330,7 @@ def path_view(
     return InfluencePath(
         strength=strength,
         length=len(hops),
-        entities=tuple(entity_ref(entities[e]) for e in chain),
+        entities=tuple(views.ref(entities[e]) for e in chain),
         hops=tuple(hops),
         undated=any(h.undated for h in hops),
         disputed=any(h.disputed for h in hops),
@@ -327,13 +347,17 @@ def entity_ids_of(rels: Iterable[Relationship]) -> set[str]:
     return {e for r in rels for e in (r.source, r.target)}
 
 
-def rank(items: Iterable[tuple[Entity, InfluencePath]], start: int = 1) -> list[RankedEntity]:
+def rank(
+    items: Iterable[tuple[Entity, InfluencePath]],
+    start: int = 1,
+    ref: Callable[[Entity], EntityRef] = entity_ref,
+) -> list[RankedEntity]:
     """Canonical order for reach and exposure: strongest, fewest hops, then entity id."""
     ordered = sorted(items, key=lambda it: (-strength_key(it[1].strength), it[1].length, it[0].id))
     return [
         RankedEntity(
             rank=start + i,
-            entity=entity_ref(ent),
+            entity=ref(ent),
             strength=path.strength,
             hops=path.length,
             path=path,
