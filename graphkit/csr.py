@@ -36,6 +36,7 @@ from graphkit.kernels import (
     LABEL,
     collect,
     collect_scan,
+    grow,
     new_rows,
     relax,
     reset,
@@ -506,8 +507,8 @@ def _wide_layer(
         )
         offsets = np.concatenate(([0], np.cumsum([len(h) for h in found])))
         t = int(offsets[-1])
-        lab_parent = _room(lab_parent, first_label + t)
-        lab_rel = _room(lab_rel, first_label + t)
+        lab_parent = grow(lab_parent, first_label + t)
+        lab_rel = grow(lab_rel, first_label + t)
         new_s = np.empty(t, dtype=np.float64)
         common = (arcs, first_parent, depth, first_label, sc.rows, sc.frows, lab_parent,
                   lab_rel, new_s)  # fmt: skip
@@ -519,16 +520,6 @@ def _wide_layer(
         sc.size = -1  # candidate rows may be half-written: the next search starts afresh
         raise
     return np.concatenate(found), new_s, lab_parent, lab_rel
-
-
-def _room(a: IntArray, need: int) -> IntArray:
-    """``a``, or a copy with room for ``need`` entries (doubling, so a search's labels are
-    copied O(1) times each)."""
-    if need <= len(a):
-        return a
-    out = np.empty(max(need, 2 * len(a)), dtype=a.dtype)
-    out[: len(a)] = a
-    return out
 
 
 def _each(pool: ThreadPoolExecutor, calls: list[Callable[[], Any]]) -> list[Any]:

@@ -71,8 +71,8 @@ def expand_layer(
         min_strength, scale, rows, frows, 0, rows.shape[0],
     )  # fmt: skip
     t = heads.shape[0]
-    lab_parent = _grow(lab_parent, first_label + t)
-    lab_rel = _grow(lab_rel, first_label + t)
+    lab_parent = grow(lab_parent, first_label + t)
+    lab_rel = grow(lab_rel, first_label + t)
     new_s = np.empty(t, np.float64)
     settle(
         heads, 0, arcs, first_parent, depth, first_label, rows, frows, lab_parent, lab_rel,
@@ -175,7 +175,7 @@ def relax(
                 if k == top:
                     continue  # the label's own key: the older path wins the tie
                 if t == touched.shape[0]:
-                    touched = _grow(touched, 2 * t)
+                    touched = grow(touched, 2 * t)
                 touched[t] = head
                 t += 1
             elif k == top:
@@ -230,7 +230,9 @@ def settle(
 
 
 @njit(cache=True, nogil=True)
-def _grow(a: Any, need: int) -> Any:
+def grow(a: Any, need: int) -> Any:
+    """``a``, or a copy with room for ``need`` entries (at least doubling, so an array grown
+    one batch at a time copies each entry O(1) times); also called from Python."""
     if need <= a.shape[0]:
         return a
     out = np.empty(max(need, 2 * a.shape[0]), a.dtype)
@@ -285,7 +287,7 @@ def search_layers(
         if t == 0:
             depth = max_depth
             break
-        labelled = _grow(labelled, found + t)
+        labelled = grow(labelled, found + t)
         labelled[found : found + t] = heads
         found += t
         frontier, frontier_s, first_parent = heads, new_s, n_labels
