@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -259,24 +260,21 @@ def _numpy_layers(g: _Arrays, anchor: str, depth: int = 6) -> int:
 
 
 def _gds_projections(
-    eng: QueryEngine | None, today: date, report: dict[str, Any]
+    eng: QueryEngine | None, today: date, report: dict[str, Any], held: ExitStack
 ) -> dict[bool, GdsProjection]:
     """Where the Neo4j server has Graph Data Science: the arcs in force today projected
-    into its catalog once per direction (timed), for the server's own reach-set floor."""
+    into its catalog once per direction (timed), for the server's own reach-set floor;
+    ``held`` drops them, also when the run (or the second projection) fails."""
     store = eng.store if eng is not None else None
     if not isinstance(store, Neo4jStore) or not store.gds:
         return {}
     _say(f"GDS {store.gds}: project the arcs in force today, both directions")
     filters = ResolvedFilters.from_request(Filters(as_of=today))
     started = time.perf_counter()
-    found: dict[bool, GdsProjection] = {}
-    try:
-        for inbound in (False, True):
-            found[inbound] = store.gds_projection(filters, inbound=inbound, time_budget=600)
-    except BaseException:  # the one made before a failure is not left on the server
-        for projection in found.values():
-            projection.close()
-        raise
+    found = {
+        inbound: held.enter_context(store.gds_projection(filters, inbound=inbound, time_budget=600))
+        for inbound in (False, True)
+    }
     report["gds"] = {
         "version": store.gds,
         "projection_seconds": (time.perf_counter() - started) / 2,
@@ -493,8 +491,8 @@ def run(
             Settings(backend="neo4j", neo4j_uri=neo4j_uri, neo4j_traversal="layers")
         )
     ours = engines["ours"]
-    gds = _gds_projections(engines.get("neo4j"), today, report)
-    try:  # a run that fails midway still drops its projections from the server
+    with ExitStack() as held:  # a run that fails midway still drops its GDS projections
+        gds = _gds_projections(engines.get("neo4j"), today, report, held)
         hubs = [f"e{i}" for i in range(min(entities, 40))]  # early firms are the big holders
         sample = hubs + rng.sample([f"e{i}" for i in range(entities)], min(entities, 160))
         floors = {inbound: _arrays(embedded, inbound, today) for inbound in (False, True)}
@@ -582,9 +580,6 @@ def run(
             for s, t in pairs
         ]
         report["paths"]["k5"] = prow
-    finally:
-        for projection in gds.values():
-            projection.close()
     report["scaling"] = _scaling(embedded, report["exposure"], today, repeat)
     any_target = next((t for ts in strata.values() for t in ts), "e0")
     embedded.close()

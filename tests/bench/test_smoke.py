@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,8 @@ def test_a_benchmark_that_fails_midway_leaves_no_projection_on_the_server(
 
         monkeypatch.setattr(Neo4jStore, "gds_projection", second_fails)
         engine = QueryEngine(store, Settings(backend="neo4j"))
-        with pytest.raises(RuntimeError, match="second"):
-            _gds_projections(engine, date.today(), {})
+        with pytest.raises(RuntimeError, match="second"), ExitStack() as held:
+            _gds_projections(engine, date.today(), {}, held)
         assert _projections(store) == before
     finally:
         store.close()
